@@ -1,0 +1,69 @@
+/*
+ * SMP bring-up. OpenSBI starts only the boot hart; the others wait in
+ * OpenSBI until we ask for them through the SBI HSM extension. Each one
+ * enters _start_secondary (entry.S) at its physical address with its boot
+ * stack in a1, and reports in by setting harts[id].started.
+ */
+#include "arch/riscv/hart.h"
+#include "arch/riscv/fdt.h"
+#include "arch/riscv/sbi.h"
+#include "arch/riscv/sv39.h"
+#include "lib/printf.h"
+
+#define HART_STACK_SIZE 16384
+#define HART_START_SPINS 100000000UL
+
+struct hart harts[MAX_HARTS];
+static int nharts;
+static int hart_ids[MAX_HARTS];
+
+static uint8_t hart_stacks[MAX_HARTS][HART_STACK_SIZE] __attribute__((aligned(16)));
+
+extern char _start_secondary[];
+
+void hart_set_self(int id)
+{
+	harts[id].id = id;
+	__asm__ volatile("mv tp, %0" :: "r"(&harts[id]));
+}
+
+int hart_count(void)
+{
+	return nharts;
+}
+
+void hart_record(const struct boot_info *bi)
+{
+	nharts = bi->nharts;
+	for (int i = 0; i < nharts; i++)
+		hart_ids[i] = bi->hart_ids[i];
+}
+
+void hart_start_others(void)
+{
+	uint64_t entry_pa = (uint64_t)_start_secondary - DIRECT_MAP_BASE;
+	for (int i = 0; i < nharts; i++) {
+		int id = hart_ids[i];
+		if (id == this_hart_id())
+			continue;
+		harts[id].id = id;
+		harts[id].boot_stack = (uint64_t)&hart_stacks[id][HART_STACK_SIZE];
+		long err = sbi_hart_start((uint64_t)id, entry_pa, harts[id].boot_stack);
+		if (err) {
+			printf("lazuli: hart %d did not start (SBI error %ld)\n", id, err);
+			continue;
+		}
+		for (uint64_t spin = 0; !harts[id].started && spin < HART_START_SPINS; spin++)
+			;
+		if (!harts[id].started)
+			printf("lazuli: hart %d did not report in\n", id);
+	}
+}
+
+int hart_started_count(void)
+{
+	int n = 0;
+	for (int i = 0; i < nharts; i++)
+		n += harts[hart_ids[i]].started;
+	return n;
+}

@@ -1,0 +1,139 @@
+/*
+ * panic() and the backtrace.
+ *
+ * The kernel is built with frame pointers: in every frame, fp (s0) points
+ * just above the saved return address (fp - 8) and the caller's fp
+ * (fp - 16). We follow that chain and name each return address from the
+ * symbol table that tools/ksyms.py writes into the .ksyms section after
+ * linking.
+ *
+ * A panic switches console output to an unlocked path (the lock may be
+ * what is broken), stops the other harts' output by winning panic_owner,
+ * and powers off with a failure status.
+ */
+#include <stdarg.h>
+#include "arch/riscv/panic.h"
+#include "arch/riscv/csr.h"
+#include "arch/riscv/hart.h"
+#include "arch/riscv/sbi.h"
+#include "arch/riscv/uart.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+#define KSYMS_MAGIC   0x4d59534b   /* "KSYM" */
+#define KSYMS_SIZE    (96 * 1024)
+#define MAX_FRAMES    24
+
+struct ksym {
+	uint64_t addr;
+	uint32_t name;   /* offset of the name in the string area */
+	uint32_t pad;
+};
+
+struct ksyms_header {
+	uint32_t magic;
+	uint32_t count;
+	/* struct ksym[count], sorted by addr, then NUL-terminated names */
+};
+
+__attribute__((section(".ksyms"), used, aligned(8)))
+static const uint8_t ksyms_blob[KSYMS_SIZE];
+
+static int panic_owner = -1;
+
+const char *ksym_lookup(uint64_t pc, uint64_t *offset)
+{
+	/* Hide the (all-zero at compile time) contents from the optimizer. */
+	const uint8_t *blob = ksyms_blob;
+	__asm__("" : "+r"(blob));
+	const struct ksyms_header *h = (const void *)blob;
+	if (h->magic != KSYMS_MAGIC || h->count == 0)
+		return NULL;
+	const struct ksym *syms = (const void *)(h + 1);
+	const char *names = (const char *)(syms + h->count);
+	int lo = 0, hi = (int)h->count - 1, best = -1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		if (syms[mid].addr <= pc) {
+			best = mid;
+			lo = mid + 1;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	if (best < 0)
+		return NULL;
+	*offset = pc - syms[best].addr;
+	return names + syms[best].name;
+}
+
+static void print_frame(int i, uint64_t pc)
+{
+	uint64_t off = 0;
+	const char *name = ksym_lookup(pc, &off);
+	if (name)
+		printf("  #%d %p %s+0x%lx\n", i, (void *)pc, name, off);
+	else
+		printf("  #%d %p ?\n", i, (void *)pc);
+}
+
+static bool kernel_addr(uint64_t a)
+{
+	return a >= 0xffffffc000000000UL && (a & 7) == 0;
+}
+
+void backtrace(uint64_t pc, uint64_t fp)
+{
+	printf("backtrace:\n");
+	print_frame(0, pc);
+	for (int i = 1; i < MAX_FRAMES && kernel_addr(fp) && kernel_addr(fp - 16); i++) {
+		uint64_t ra = ((uint64_t *)fp)[-1];
+		uint64_t prev = ((uint64_t *)fp)[-2];
+		if (!ra)
+			break;
+		print_frame(i, ra - 4);   /* the call instruction, not the return point */
+		if (prev <= fp)
+			break;            /* frames grow up the stack; anything else is garbage */
+		fp = prev;
+	}
+}
+
+static void unlocked_sink(const char *buf, size_t n)
+{
+	uart_write_unlocked(buf, n);
+}
+
+/* Become the one hart that reports; any other panicking hart just stops. */
+static void panic_enter(void)
+{
+	irq_disable();
+	int expected = -1;
+	if (!__atomic_compare_exchange_n(&panic_owner, &expected, this_hart_id(),
+					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		for (;;)
+			wfi();
+	printf_set_sink(unlocked_sink);
+}
+
+void panic(const char *fmt, ...)
+{
+	panic_enter();
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printf("\npanic: %s (hart %d)\n", msg, this_hart_id());
+	backtrace((uint64_t)__builtin_return_address(0), read_fp());
+	sbi_shutdown(1);
+}
+
+void panic_trap(struct kframe *kf, const char *cause, uint64_t stval)
+{
+	panic_enter();
+	printf("\npanic: kernel %s (hart %d)\n", cause, this_hart_id());
+	printf("  sepc %p  stval %p  sstatus %p\n", (void *)kf->sepc, (void *)stval,
+	       (void *)kf->sstatus);
+	backtrace(kf->sepc, kf->regs[7]);   /* regs[7] is x8 = s0 = fp */
+	sbi_shutdown(1);
+}

@@ -1,0 +1,18 @@
+/* Panic reports: cause, hart, registers and a symbolized backtrace. */
+#ifndef ARCH_RISCV_PANIC_H
+#define ARCH_RISCV_PANIC_H
+
+#include <stdint.h>
+#include "arch/riscv/context.h"
+
+/* An unexpected exception in kernel code: report it and power off (failure). */
+void panic_trap(struct kframe *kf, const char *cause, uint64_t stval)
+	__attribute__((noreturn));
+
+/* Print the frame-pointer chain starting at fp, first reporting pc. */
+void backtrace(uint64_t pc, uint64_t fp);
+
+/* Name of the function containing pc, and pc's offset into it. */
+const char *ksym_lookup(uint64_t pc, uint64_t *offset);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * Sv39 page-table entries and the kernel's virtual memory map.
+ *
+ *   virtual address (39 bits, sign-extended to 64):
+ *   38        30 29        21 20        12 11          0
+ *   | VPN[2]    | VPN[1]    | VPN[0]    | page offset  |
+ *
+ *   PTE (64 bits):
+ *   63    54 53        10 9  8 7 6 5 4 3 2 1 0
+ *   | rsvd  |    PPN     |RSW|D|A|G|U|X|W|R|V|
+ *
+ * Kernel virtual map (upper half, the same in every address space):
+ *
+ *   0xffffffc000000000  direct map: KVA = PA + DIRECT_MAP_BASE, so RAM at
+ *                       0x80000000 is at 0xffffffc080000000 and the kernel
+ *                       image (linked at KERNEL_LINK_BASE) lies inside it.
+ *                       MMIO devices are mapped the same way.
+ *   0xffffffff00000000  kernel stacks, one slot per process, each with an
+ *                       unmapped guard page below it.
+ *
+ * User space is the lower half: 0 .. USER_TOP (256 GiB), page 0 never mapped.
+ */
+#ifndef ARCH_RISCV_SV39_H
+#define ARCH_RISCV_SV39_H
+
+#include "arch/riscv/ul.h"
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+#endif
+
+#define PTE_V (_UL(1) << 0)   /* valid */
+#define PTE_R (_UL(1) << 1)   /* readable */
+#define PTE_W (_UL(1) << 2)   /* writable */
+#define PTE_X (_UL(1) << 3)   /* executable */
+#define PTE_U (_UL(1) << 4)   /* user-accessible */
+#define PTE_G (_UL(1) << 5)   /* global mapping */
+#define PTE_A (_UL(1) << 6)   /* accessed */
+#define PTE_D (_UL(1) << 7)   /* dirty */
+#define PTE_RWX (PTE_R | PTE_W | PTE_X)
+
+#define PTE_PPN_SHIFT 10
+#define PTE_PPN_MASK  ((_UL(1) << 44) - 1)
+
+#define PT_LEVELS      3
+#define PT_ENTRIES     512
+#define PT_INDEX_BITS  9
+#define PT_INDEX_MASK  (PT_ENTRIES - 1)
+
+#define PAGE_SIZE_4K  _UL(0x1000)
+#define PAGE_SIZE_2M  _UL(0x200000)
+#define PAGE_SIZE_1G  _UL(0x40000000)
+
+#ifndef __ASSEMBLER__
+/* Index of va in the page table at level (2 = root, 0 = leaf table). */
+static inline unsigned pt_index(uint64_t va, int level)
+{
+	return (va >> (12 + PT_INDEX_BITS * level)) & PT_INDEX_MASK;
+}
+
+static inline uint64_t pte_to_pa(uint64_t pte)
+{
+	return ((pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK) << 12;
+}
+
+static inline uint64_t pa_to_pte(uint64_t pa)
+{
+	return (pa >> 12) << PTE_PPN_SHIFT;
+}
+
+/* A valid PTE with any of R, W, X is a leaf; with none, it points lower. */
+static inline int pte_is_leaf(uint64_t pte) { return (pte & PTE_RWX) != 0; }
+#endif
+
+#define DIRECT_MAP_BASE   _UL(0xffffffc000000000)
+#define KERNEL_LINK_BASE  _UL(0xffffffc080200000)
+#define KSTACK_REGION     _UL(0xffffffff00000000)
+#define KERNEL_HALF_INDEX 256   /* first root entry of the kernel half */
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * Trap handling: the arch layer decodes, mm decides, proc acts.
+ *
+ * user_trap() runs on the process's kernel stack after trap.S saved its
+ * registers; kernel_trap() runs on whatever kernel stack was in use. Both
+ * turn scause/stval into a call: syscall_dispatch(), proc_page_fault(),
+ * the timer or a device. Only kernel_trap can panic, and only for a fault
+ * the kernel itself caused outside the user-copy routines.
+ */
+#include "arch/riscv/trap.h"
+#include "arch/riscv/csr.h"
+#include "arch/riscv/hart.h"
+#include "arch/riscv/panic.h"
+#include "arch/riscv/plic.h"
+#include "arch/riscv/timer.h"
+#include "arch/riscv/uart.h"
+#include "mm/mm.h"
+#include "proc/proc.h"
+#include "syscall/syscall.h"
+#include "lib/printf.h"
+
+extern char trap_vector[];
+extern char uaccess_begin[], uaccess_end[], uaccess_fixup[];
+
+static uint32_t uart_irq;
+
+void trap_set_uart_irq(uint32_t irq)
+{
+	uart_irq = irq;
+}
+
+void trap_init_hart(void)
+{
+	csr_write(stvec, (uint64_t)trap_vector);
+	csr_write(sscratch, 0);
+	csr_set(sie, SIE_SEIE | SIE_STIE);
+}
+
+const char *trap_cause_name(uint64_t scause)
+{
+	static const char *const names[] = {
+		[EXC_INST_MISALIGNED]  = "instruction address misaligned",
+		[EXC_INST_ACCESS]      = "instruction access fault",
+		[EXC_ILLEGAL_INST]     = "illegal instruction",
+		[EXC_BREAKPOINT]       = "breakpoint",
+		[EXC_LOAD_MISALIGNED]  = "load address misaligned",
+		[EXC_LOAD_ACCESS]      = "load access fault",
+		[EXC_STORE_MISALIGNED] = "store address misaligned",
+		[EXC_STORE_ACCESS]     = "store access fault",
+		[EXC_ECALL_U]          = "environment call from U-mode",
+		[EXC_ECALL_S]          = "environment call from S-mode",
+		[EXC_INST_PAGE_FAULT]  = "instruction page fault",
+		[EXC_LOAD_PAGE_FAULT]  = "load page fault",
+		[EXC_STORE_PAGE_FAULT] = "store page fault",
+	};
+	if (scause & SCAUSE_INTERRUPT)
+		return "interrupt";
+	if (scause < sizeof(names) / sizeof(names[0]) && names[scause])
+		return names[scause];
+	return "unknown exception";
+}
+
+/* FAULT_READ / FAULT_WRITE / FAULT_EXEC for a page-fault cause, or -1. */
+static int fault_access(uint64_t scause)
+{
+	switch (scause) {
+	case EXC_LOAD_PAGE_FAULT:  return FAULT_READ;
+	case EXC_STORE_PAGE_FAULT: return FAULT_WRITE;
+	case EXC_INST_PAGE_FAULT:  return FAULT_EXEC;
+	default:                   return -1;
+	}
+}
+
+static void device_intr(void)
+{
+	uint32_t irq = plic_claim();
+	if (!irq)
+		return;
+	if (irq == uart_irq)
+		uart_intr();
+	plic_complete(irq);
+}
+
+/* An interrupt; from_user says whether user code was interrupted. */
+static void interrupt(uint64_t code, bool from_user)
+{
+	if (code == IRQ_S_TIMER)
+		proc_tick(timer_intr(), from_user);
+	else if (code == IRQ_S_EXT)
+		device_intr();
+}
+
+void user_trap(struct trapframe *tf)
+{
+	uint64_t scause = csr_read(scause);
+	uint64_t stval = csr_read(stval);
+	int access = fault_access(scause);
+
+	if (scause & SCAUSE_INTERRUPT) {
+		interrupt(scause & ~SCAUSE_INTERRUPT, true);
+	} else if (scause == EXC_ECALL_U) {
+		tf->epc += 4;   /* return past the ecall */
+		irq_enable();
+		syscall_dispatch();
+	} else if (access >= 0) {
+		proc_page_fault(stval, access, tf->epc, true);
+	} else {
+		proc_user_exception(trap_cause_name(scause), tf->epc, stval);
+	}
+	proc_user_trap_return();
+}
+
+void kernel_trap(struct kframe *kf)
+{
+	uint64_t scause = csr_read(scause);
+	uint64_t stval = csr_read(stval);
+	int access = fault_access(scause);
+
+	if (scause & SCAUSE_INTERRUPT) {
+		interrupt(scause & ~SCAUSE_INTERRUPT, false);
+		return;
+	}
+	if (access >= 0 && kf->sepc >= (uint64_t)uaccess_begin &&
+	    kf->sepc < (uint64_t)uaccess_end) {
+		/* A user-copy routine touched a page that is not mapped (yet). */
+		if (!proc_page_fault(stval, access, kf->sepc, false))
+			kf->sepc = (uint64_t)uaccess_fixup;
+		return;
+	}
+	panic_trap(kf, trap_cause_name(scause), stval);
+}

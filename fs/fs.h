@@ -1,0 +1,73 @@
+/*
+ * The file system as the rest of the kernel sees it.
+ *
+ * An in-memory tree of inodes filled at boot from the image embedded in
+ * the kernel (built by tools/mkfsimg.py from userland/). This header is
+ * what proc/ and init/ call; syscall/sys_file.c also uses fs/file.h.
+ *
+ * Paths are resolved relative to the current process's cwd (or the root
+ * when there is no current process, during boot). Commands return 0 or a
+ * negative error from lib/errno.h. None of these may be called with a
+ * spinlock held: they take inode sleeplocks. See docs/fs.md.
+ */
+#ifndef FS_FS_H
+#define FS_FS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct inode;
+struct file;
+
+/* Longest path a system call accepts, counting its NUL. */
+#define FS_PATH_MAX 256
+
+/* The device number fstat reports: there is one file system. */
+#define FS_DEV 1
+
+/* Unpack the embedded image and create /console. Boot hart, once. */
+void fs_init(void);
+
+/* The root directory, with a new reference. */
+struct inode *fs_root(void);
+
+/*
+ * Look a path up relative to the current process's cwd (or the root when
+ * there is no current process). Returns the inode with a new reference, or
+ * NULL (no such file, a component not a directory, bad name).
+ */
+struct inode *fs_lookup(const char *path);
+
+/* References. */
+struct inode *inode_dup(struct inode *ip);
+void          inode_put(struct inode *ip);
+int           inode_type(struct inode *ip);   /* T_DIR, T_FILE, T_DEVICE */
+
+/*
+ * Read up to n bytes at off into kernel memory dst; returns the number read
+ * (0 at end of file) or a negative error. Takes the inode's lock inside.
+ */
+long inode_read(struct inode *ip, void *dst, uint64_t off, size_t n);
+
+/* A new open file on the console device, readable and writable. */
+struct file  *fs_open_console(void);
+struct file  *file_dup(struct file *f);
+void          file_close(struct file *f);
+
+/* One byte typed on the console, from the UART interrupt handler. */
+void console_input(int c);
+
+/*
+ * Name operations on the current process's view (the system calls).
+ * Each returns 0 or a negative error; the causes are listed in docs/fs.md.
+ */
+/* Open path with O_* flags (userland/include/lazuli/fcntl.h). */
+int fs_open(const char *path, int flags, struct file **out);
+int fs_mkdir(const char *path);
+int fs_mknod(const char *path, int major, int minor);
+int fs_link(const char *oldpath, const char *newpath);
+int fs_unlink(const char *path);
+/* Make path the current process's working directory. */
+int fs_chdir(const char *path);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * kmain: from the device tree to the first process.
+ *
+ *   boot hart:  entry.S -> kmain -> parse DTB -> frames + kernel map ->
+ *               console -> traps, PLIC, timer -> process slots -> file
+ *               system -> other harts -> init (or the self-tests) ->
+ *               scheduler
+ *   other harts: entry.S -> kmain_secondary -> kernel map -> traps ->
+ *               timer -> scheduler
+ *
+ * Boot arguments (from QEMU's -append, /chosen/bootargs):
+ *   init=/PATH     first program (default /init)
+ *   test=1         power off when init exits, with its status
+ *   selftest=1     run the kernel's self-tests instead of init, power off
+ *   mm.eager=1     sbrk allocates at once instead of lazily
+ *   mm.trace=1     one console line per page fault served
+ *   test.panic=1   deliberately fault in the kernel (tests the panic report)
+ */
+#include "arch/riscv/csr.h"
+#include "arch/riscv/fdt.h"
+#include "arch/riscv/hart.h"
+#include "arch/riscv/plic.h"
+#include "arch/riscv/sbi.h"
+#include "arch/riscv/poweroff.h"
+#include "arch/riscv/timer.h"
+#include "arch/riscv/trap.h"
+#include "arch/riscv/uart.h"
+#include "fs/fs.h"
+#include "init/selftest.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/frame.h"
+#include "mm/mm.h"
+#include "proc/proc.h"
+
+void trap_set_uart_irq(uint32_t irq);
+
+static struct boot_info boot;
+
+static bool bootarg_on(const char *key)
+{
+	char v[8];
+	return bootarg_get(&boot, key, v, sizeof(v)) && strcmp(v, "1") == 0;
+}
+
+static void print_banner(void)
+{
+	struct frame_stats fs;
+	frame_stats(&fs);
+	printf("lazuli: RISC-V Sv39 kernel, booting on hart %d of %d\n",
+	       this_hart_id(), boot.nharts);
+	printf("lazuli: RAM %p-%p (%lu MiB), %lu frames free of %lu\n",
+	       (void *)boot.ram.base, (void *)(boot.ram.base + boot.ram.size),
+	       boot.ram.size >> 20, fs.free, fs.total);
+	printf("lazuli: bootargs \"%s\"\n", boot.bootargs);
+}
+
+/* Touch an unmapped kernel address: exercises the panic report. */
+static void deliberate_fault(void)
+{
+	volatile uint64_t *bad = (volatile uint64_t *)0xffffffff00000000UL;   /* a guard page */
+	printf("lazuli: test.panic=1: storing to %p\n", (void *)bad);
+	*bad = 1;
+}
+
+void kmain(uint64_t hartid, uint64_t dtb_pa)
+{
+	hart_set_self((int)hartid);
+	printf_set_sink(uart_write);   /* SBI console until uart_init */
+	if (fdt_parse(dtb_pa, &boot))
+		panic("kmain: no usable device tree at %p", (void *)dtb_pa);
+	boot.boot_hart = (int)hartid;
+	hart_record(&boot);
+
+	mm_init(&boot);
+	mm_init_hart();
+	if (boot.uart_base)
+		uart_init(boot.uart_base);
+	poweroff_set_device(boot.finisher_base);
+	print_banner();
+
+	mm_set_eager(bootarg_on("mm.eager"));
+	proc_set_trace(bootarg_on("mm.trace"));
+	proc_set_test_mode(bootarg_on("test"));
+
+	trap_init_hart();
+	plic_init(boot.plic_base);
+	trap_set_uart_irq(boot.uart_irq);
+	plic_enable(this_hart_id(), boot.uart_irq);
+	timer_init(boot.timebase_hz);
+
+	proc_init();
+	fs_init();
+	harts[hartid].started = true;
+	hart_start_others();
+	printf("lazuli: %d of %d harts up\n", hart_started_count(), boot.nharts);
+
+	if (bootarg_on("test.panic"))
+		deliberate_fault();
+
+	timer_start_hart();
+	if (bootarg_on("selftest")) {
+		irq_enable();
+		selftest_run(&boot);   /* powers off */
+	}
+
+	char init_path[64];
+	if (!bootarg_get(&boot, "init", init_path, sizeof(init_path)))
+		strlcpy(init_path, "/init", sizeof(init_path));
+	proc_start_init(init_path);
+	proc_scheduler();
+}
+
+void kmain_secondary(uint64_t hartid)
+{
+	hart_set_self((int)hartid);
+	mm_init_hart();
+	trap_init_hart();
+	plic_enable(this_hart_id(), boot.uart_irq);
+	timer_start_hart();
+	harts[hartid].started = true;
+	printf("lazuli: hart %d up\n", (int)hartid);
+	proc_scheduler();
+}

@@ -1,0 +1,169 @@
+/*
+ * vm_area list operations. An address space holds a handful of areas
+ * (text, data, heap, stack), so a sorted singly linked list is both the
+ * simplest and the fastest structure; vma_find caches its last hit, which
+ * a run of faults in the same heap keeps hitting.
+ */
+#include "mm/vma.h"
+#include "mm/mm.h"
+#include "mm/kmalloc.h"
+#include "lib/errno.h"
+
+#define PAGE_MASK 4095UL
+
+struct vm_area *vma_find(struct vma_list *l, uint64_t va)
+{
+	struct vm_area *a = l->last_hit;
+	if (a && va >= a->start && va < a->end)
+		return a;
+	for (a = l->head; a && a->start <= va; a = a->next) {
+		if (va < a->end) {
+			l->last_hit = a;
+			return a;
+		}
+	}
+	return NULL;
+}
+
+struct vm_area *vma_next_above(struct vma_list *l, uint64_t va)
+{
+	struct vm_area *a = l->head;
+	while (a && a->start <= va)
+		a = a->next;
+	return a;
+}
+
+/* Lowest address an area must stay below because of b (its guard, if a stack). */
+static uint64_t floor_of(const struct vm_area *b)
+{
+	return b->kind == VMA_STACK ? b->start - VMA_GUARD_SIZE : b->start;
+}
+
+/* Highest address an area must stay above because of a. */
+static uint64_t ceiling_of(const struct vm_area *a)
+{
+	return a->end;
+}
+
+int vma_insert(struct vma_list *l, uint64_t start, uint64_t end, int prot,
+	       int kind, struct vm_area **out)
+{
+	if ((start | end) & PAGE_MASK || end < start)
+		return -EINVAL;
+	if (start == end && kind != VMA_HEAP)
+		return -EINVAL;
+	if (kind == VMA_STACK && start < VMA_GUARD_SIZE)
+		return -EINVAL;
+	uint64_t low = kind == VMA_STACK ? start - VMA_GUARD_SIZE : start;
+
+	struct vm_area **link = &l->head;
+	struct vm_area *prev = NULL;
+	while (*link && (*link)->start <= start) {
+		prev = *link;
+		link = &(*link)->next;
+	}
+	/* [low, end) must lie between prev and the area after it. */
+	if (prev && (ceiling_of(prev) > low || (prev->start == start && start == end)))
+		return -EINVAL;
+	if (*link && floor_of(*link) < end)
+		return -EINVAL;
+	if (*link && start == end && (*link)->start == start)
+		return -EINVAL;
+
+	struct vm_area *a = kmalloc(sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	*a = (struct vm_area){ .start = start, .end = end, .prot = prot,
+			       .kind = kind, .resident = 0, .next = *link };
+	*link = a;
+	if (out)
+		*out = a;
+	return 0;
+}
+
+void vma_remove(struct vma_list *l, struct vm_area *a)
+{
+	for (struct vm_area **link = &l->head; *link; link = &(*link)->next) {
+		if (*link == a) {
+			*link = a->next;
+			break;
+		}
+	}
+	if (l->last_hit == a)
+		l->last_hit = NULL;
+	kfree(a);
+}
+
+int vma_split(struct vma_list *l, struct vm_area *a, uint64_t addr, struct vm_area **upper)
+{
+	(void)l;
+	if (addr & PAGE_MASK || addr <= a->start || addr >= a->end)
+		return -EINVAL;
+	struct vm_area *b = kmalloc(sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	*b = (struct vm_area){ .start = addr, .end = a->end, .prot = a->prot,
+			       .kind = a->kind, .resident = 0, .next = a->next };
+	a->end = addr;
+	a->next = b;
+	if (upper)
+		*upper = b;
+	return 0;
+}
+
+uint64_t vma_growth_limit(struct vma_list *l, struct vm_area *a, uint64_t limit)
+{
+	(void)l;
+	if (a->next && floor_of(a->next) < limit)
+		return floor_of(a->next);
+	return limit;
+}
+
+int vma_brk_target(const struct vm_area *heap, uint64_t brk, long delta,
+		   uint64_t limit, uint64_t *new_brk)
+{
+	uint64_t target;
+	if (delta >= 0) {
+		if (__builtin_add_overflow(brk, (uint64_t)delta, &target))
+			return -ENOMEM;
+		/* The page holding the last byte must end at or below limit. */
+		if (target > limit || ((target + PAGE_MASK) & ~PAGE_MASK) > limit ||
+		    target + PAGE_MASK < target)
+			return -ENOMEM;
+	} else {
+		uint64_t shrink = -(uint64_t)delta;
+		if (shrink > brk - heap->start)
+			return -EINVAL;
+		target = brk - shrink;
+	}
+	*new_brk = target;
+	return 0;
+}
+
+int vma_copy_list(struct vma_list *dst, const struct vma_list *src)
+{
+	struct vm_area **link = &dst->head;
+	for (const struct vm_area *a = src->head; a; a = a->next) {
+		struct vm_area *b = kmalloc(sizeof(*b));
+		if (!b)
+			return -ENOMEM;
+		*b = *a;
+		b->next = NULL;
+		*link = b;
+		link = &b->next;
+	}
+	dst->last_hit = NULL;
+	return 0;
+}
+
+void vma_free_list(struct vma_list *l)
+{
+	struct vm_area *a = l->head;
+	while (a) {
+		struct vm_area *next = a->next;
+		kfree(a);
+		a = next;
+	}
+	l->head = NULL;
+	l->last_hit = NULL;
+}

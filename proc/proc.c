@@ -1,0 +1,273 @@
+/*
+ * The process table and the life of a process: fork, exit, wait, kill.
+ *
+ * A slot goes UNUSED -> USED (being built) -> RUNNABLE <-> RUNNING <->
+ * SLEEPING -> ZOMBIE (exited, waiting for its parent) -> UNUSED. An
+ * exiting process gives back its address space and files itself; the
+ * parent's wait() only collects the status and frees the slot. Kernel
+ * stacks are mapped once per slot at boot (with a guard page each) and
+ * reused, so creating a process allocates no kernel stack.
+ */
+#include "proc/proc_internal.h"
+#include "arch/riscv/hart.h"
+#include "arch/riscv/sbi.h"
+#include "fs/fs.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+#include "mm/mm.h"
+#include "mm/uaccess.h"
+#include "userland/include/lazuli/memstat.h"
+
+struct proc procs[NPROC];
+struct proc *init_proc;
+struct spinlock wait_lock = SPINLOCK_INIT("wait");
+
+static int next_pid = 1;   /* [A] */
+static bool test_mode;     /* [I] power off when init exits */
+
+void proc_set_test_mode(bool on) { test_mode = on; }
+
+void proc_init(void)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &procs[i];
+		spin_init(&p->lock, "proc");
+		p->state = P_UNUSED;
+		p->kstack = mm_kstack_map(i);
+		if (!p->kstack)
+			panic("proc_init: no memory for kernel stacks");
+	}
+}
+
+struct proc *proc_alloc(void)
+{
+	for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+		spin_lock(&p->lock);
+		if (p->state == P_UNUSED) {
+			p->state = P_USED;
+			p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+			p->killed = false;
+			p->xstatus = 0;
+			p->chan = NULL;
+			p->mm = NULL;
+			memset(&p->tf, 0, sizeof(p->tf));
+			memset(&p->ctx, 0, sizeof(p->ctx));
+			p->ctx.ra = (uint64_t)proc_first_run;
+			p->ctx.sp = p->kstack;
+			return p;
+		}
+		spin_unlock(&p->lock);
+	}
+	return NULL;
+}
+
+void proc_free_slot(struct proc *p)
+{
+	p->state = P_UNUSED;
+	p->pid = 0;
+	p->parent = NULL;
+	p->name[0] = 0;
+	p->killed = false;
+	p->chan = NULL;
+}
+
+/*
+ * A new process's first switch lands here, holding p->lock taken by the
+ * scheduler; release it and go to user mode.
+ */
+void proc_first_run(void)
+{
+	spin_unlock(&proc_current()->lock);
+	proc_user_trap_return();
+}
+
+void proc_start_init(const char *path)
+{
+	struct proc *p = proc_alloc();
+	if (!p)
+		panic("proc_start_init: no process slot");
+	spin_unlock(&p->lock);   /* nobody else can see a P_USED slot */
+
+	p->cwd = fs_root();
+	p->ofile[0] = fs_open_console();
+	if (!p->ofile[0])
+		panic("proc_start_init: cannot open the console");
+	p->ofile[1] = file_dup(p->ofile[0]);
+	p->ofile[2] = file_dup(p->ofile[0]);
+
+	char *argv[] = { (char *)path, NULL };
+	int err = exec_into(p, path, argv, 1);
+	if (err < 0)
+		panic("proc_start_init: cannot run %s (error %d)", path, err);
+	init_proc = p;
+	spin_lock(&p->lock);
+	p->state = P_RUNNABLE;
+	spin_unlock(&p->lock);
+}
+
+int proc_fork(void)
+{
+	struct proc *parent = proc_current();
+	struct proc *child = proc_alloc();
+	if (!child)
+		return -EAGAIN;
+	child->mm = mm_fork(parent->mm);
+	if (!child->mm) {
+		proc_free_slot(child);
+		spin_unlock(&child->lock);
+		return -ENOMEM;
+	}
+	child->tf = parent->tf;
+	child->tf.a0 = 0;   /* fork returns 0 in the child */
+	for (int fd = 0; fd < NOFILE; fd++)
+		child->ofile[fd] = parent->ofile[fd] ? file_dup(parent->ofile[fd]) : NULL;
+	child->cwd = inode_dup(parent->cwd);
+	memcpy(child->name, parent->name, sizeof(child->name));
+	int pid = child->pid;
+	spin_unlock(&child->lock);
+
+	spin_lock(&wait_lock);
+	child->parent = parent;
+	spin_unlock(&wait_lock);
+
+	spin_lock(&child->lock);
+	child->state = P_RUNNABLE;
+	spin_unlock(&child->lock);
+	return pid;
+}
+
+/* Give p's children to init. Caller holds wait_lock. */
+static void reparent(struct proc *p)
+{
+	for (struct proc *c = procs; c < &procs[NPROC]; c++) {
+		if (c->parent == p) {
+			c->parent = init_proc;
+			proc_wakeup(init_proc);
+		}
+	}
+}
+
+void proc_exit(int status)
+{
+	struct proc *p = proc_current();
+	if (p == init_proc) {
+		if (test_mode) {
+			printf("lazuli: init exited with status %d, powering off\n", status);
+			sbi_shutdown(status != 0);
+		}
+		panic("init exited with status %d", status);
+	}
+
+	for (int fd = 0; fd < NOFILE; fd++) {
+		if (p->ofile[fd]) {
+			file_close(p->ofile[fd]);
+			p->ofile[fd] = NULL;
+		}
+	}
+	inode_put(p->cwd);
+	p->cwd = NULL;
+
+	/* Give the address space back now: leave it first, then destroy it. */
+	spin_lock(&p->lock);
+	struct mm *mm = p->mm;
+	p->mm = NULL;
+	spin_unlock(&p->lock);
+	mm_activate(NULL);
+	mm_destroy(mm);
+
+	spin_lock(&wait_lock);
+	reparent(p);
+	proc_wakeup(p->parent);
+	spin_lock(&p->lock);
+	p->xstatus = status;
+	p->state = P_ZOMBIE;
+	spin_unlock(&wait_lock);
+	sched();
+	panic("proc_exit: zombie %d ran again", p->pid);
+}
+
+int proc_wait(uint64_t ustatus)
+{
+	struct proc *p = proc_current();
+	spin_lock(&wait_lock);
+	for (;;) {
+		bool have_kids = false;
+		for (struct proc *c = procs; c < &procs[NPROC]; c++) {
+			if (c->parent != p)
+				continue;
+			have_kids = true;
+			spin_lock(&c->lock);
+			if (c->state == P_ZOMBIE) {
+				int pid = c->pid, status = c->xstatus;
+				proc_free_slot(c);
+				spin_unlock(&c->lock);
+				spin_unlock(&wait_lock);
+				/* The child is gone either way; a bad pointer only loses the status. */
+				if (ustatus && copy_to_user(ustatus, &status, sizeof(status)) < 0)
+					return -EFAULT;
+				return pid;
+			}
+			spin_unlock(&c->lock);
+		}
+		if (!have_kids || proc_killed(p)) {
+			spin_unlock(&wait_lock);
+			return -ECHILD;
+		}
+		proc_sleep(p, &wait_lock);
+	}
+}
+
+int proc_kill(int pid)
+{
+	if (pid <= 0)
+		return -ESRCH;
+	for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+		spin_lock(&p->lock);
+		if (p->pid == pid && p->state != P_UNUSED && p->state != P_ZOMBIE) {
+			if (p == init_proc) {   /* init reaps everyone: it cannot go */
+				spin_unlock(&p->lock);
+				return -EPERM;
+			}
+			p->killed = true;
+			if (p->state == P_SLEEPING)
+				p->state = P_RUNNABLE;
+			spin_unlock(&p->lock);
+			return 0;
+		}
+		spin_unlock(&p->lock);
+	}
+	return -ESRCH;
+}
+
+#define VMMAP_MAX 64   /* areas copied out per call; a process has a handful */
+
+int proc_vmmap(int pid, uint64_t ubuf, int n)
+{
+	if (n < 0)
+		return -EINVAL;
+	struct proc *self = proc_current();
+	if (pid == 0)
+		pid = self->pid;
+	int want = n < VMMAP_MAX ? n : VMMAP_MAX;
+	struct vmmap_entry *buf = kmalloc(VMMAP_MAX * sizeof(*buf));
+	if (!buf)
+		return -ENOMEM;
+	int count = -ESRCH;
+	for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+		spin_lock(&p->lock);
+		if (p->pid == pid && p->state != P_UNUSED && p->mm)
+			count = mm_describe(p->mm, buf, want);
+		spin_unlock(&p->lock);
+		if (count != -ESRCH)
+			break;
+	}
+	if (count >= 0) {
+		int copy = count < want ? count : want;
+		if (copy_to_user(ubuf, buf, (size_t)copy * sizeof(*buf)) < 0)
+			count = -EFAULT;
+	}
+	kfree(buf);
+	return count;
+}

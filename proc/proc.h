@@ -1,0 +1,96 @@
+/*
+ * Processes.
+ *
+ * Lock legend:
+ *   [P] p->lock          [W] wait_lock (parent links, exit/wait)
+ *   [C] only the process itself (running on its own kernel stack)
+ *   [I] immutable while the slot is in use
+ *
+ * Lock order: wait_lock before any p->lock; never two p->locks at once
+ * except parent-then-child in wait().
+ */
+#ifndef PROC_PROC_H
+#define PROC_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "lib/spinlock.h"
+#include "arch/riscv/context.h"
+
+#define NPROC     128   /* process slots */
+#define NOFILE    16    /* open files per process */
+#define PROC_NAME 16    /* name shown in kill messages, pmap, ps */
+
+struct file;
+struct inode;
+struct mm;
+
+enum proc_state { P_UNUSED, P_USED, P_SLEEPING, P_RUNNABLE, P_RUNNING, P_ZOMBIE };
+
+struct proc {
+	struct spinlock lock;
+
+	enum proc_state state;       /* [P] */
+	void           *chan;        /* [P] sleeping on this, if non-NULL */
+	bool            killed;      /* [P] exit at the next chance */
+	int             xstatus;     /* [P] exit status for the parent */
+	int             pid;         /* [P] */
+
+	struct proc    *parent;      /* [W] */
+
+	uint64_t        kstack;      /* [I] top of the kernel stack (guarded) */
+	struct mm      *mm;          /* [C] the address space; NULL for none */
+	struct trapframe tf;         /* [C] user registers while in the kernel */
+	struct context  ctx;         /* [C] saved by swtch() */
+	struct file    *ofile[NOFILE]; /* [C] open files */
+	struct inode   *cwd;         /* [C] current directory */
+	char            name[PROC_NAME]; /* [C] program name, for messages */
+};
+
+/* The process running on this hart, or NULL in the scheduler. */
+struct proc *proc_current(void);
+
+/*
+ * Sleep on chan, releasing lk while asleep and re-taking it before return.
+ * Caller holds lk. Returns early if nothing ever calls wakeup only when the
+ * process is killed; callers re-check their condition and proc_killed().
+ */
+void proc_sleep(void *chan, struct spinlock *lk);
+/* Wake every process sleeping on chan. Caller holds no p->lock. */
+void proc_wakeup(void *chan);
+/* Has p been killed? (p->lock is taken inside.) */
+bool proc_killed(struct proc *p);
+void proc_set_killed(struct proc *p);
+
+/* System-call level operations, on the current process. */
+int  proc_fork(void);
+void proc_exit(int status) __attribute__((noreturn));
+int  proc_wait(uint64_t ustatus);
+int  proc_kill(int pid);
+int  proc_exec(const char *path, char *const argv[], int argc);
+void proc_yield(void);
+int  proc_sleep_ticks(int ticks);
+/* Copy pid's memory map for vmmap(); pid 0 is the caller. */
+int  proc_vmmap(int pid, uint64_t ubuf, int n);
+
+/*
+ * Called by the trap layer. proc_page_fault resolves a fault at va
+ * (access: enum fault_access) in the current process's mm and returns
+ * true if the instruction may run again; from user mode, a fault it cannot
+ * resolve kills the process with a one-line message. proc_user_exception
+ * kills the current process for any other exception from user mode.
+ */
+bool proc_page_fault(uint64_t va, int access, uint64_t pc, bool from_user);
+void proc_user_exception(const char *cause, uint64_t pc, uint64_t tval);
+void proc_user_trap_return(void) __attribute__((noreturn));
+/* A timer tick on this hart; `advanced`: the global tick count moved. */
+void proc_tick(bool advanced, bool from_user);
+
+/* Boot. */
+void proc_init(void);
+void proc_start_init(const char *path);   /* create the first process */
+void proc_scheduler(void) __attribute__((noreturn));
+void proc_set_test_mode(bool on);         /* power off when init exits */
+void proc_set_trace(bool on);             /* mm.trace=1 */
+
+#endif

@@ -1,0 +1,25 @@
+/* What the files of proc/ share; nothing outside proc/ includes this. */
+#ifndef PROC_PROC_INTERNAL_H
+#define PROC_PROC_INTERNAL_H
+
+#include "proc/proc.h"
+
+extern struct proc procs[NPROC];
+extern struct spinlock wait_lock;
+extern struct proc *init_proc;
+
+/* Give up the CPU. Caller holds p->lock (and no other lock), state set. */
+void sched(void);
+
+/* A free slot, locked, state P_USED, with a pid; NULL if the table is full. */
+struct proc *proc_alloc(void);
+/* Return a slot to P_UNUSED. Caller holds p->lock; p has no mm or files. */
+void proc_free_slot(struct proc *p);
+
+/* Build p's new image from path with kernel argv; commit only on success. */
+int exec_into(struct proc *p, const char *path, char *const argv[], int argc);
+
+/* Where a new process starts its first run (kernel side). */
+void proc_first_run(void);
+
+#endif

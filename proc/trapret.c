@@ -1,0 +1,66 @@
+/*
+ * The process side of traps: what happens to a process after the arch
+ * layer has decoded a trap, and the road back to user mode.
+ */
+#include "proc/proc_internal.h"
+#include "arch/riscv/csr.h"
+#include "arch/riscv/hart.h"
+#include "arch/riscv/trap.h"
+#include "lib/printf.h"
+#include "mm/mm.h"
+
+static bool trace_faults;   /* [I] mm.trace=1 */
+
+void proc_set_trace(bool on) { trace_faults = on; }
+
+static const char *access_name(int access)
+{
+	switch (access) {
+	case FAULT_READ:  return "load";
+	case FAULT_WRITE: return "store";
+	case FAULT_EXEC:  return "instruction fetch";
+	default:          return "access";
+	}
+}
+
+bool proc_page_fault(uint64_t va, int access, uint64_t pc, bool from_user)
+{
+	struct proc *p = proc_current();
+	enum fault_result r = mm_fault(p ? p->mm : NULL, va, (enum fault_access)access);
+	if (r == FAULT_OK && trace_faults)
+		printf("fault: pid %d (%s) %s %p -> new page%s\n", p->pid, p->name,
+		       access_name(access), (void *)va, from_user ? "" : " (in kernel copy)");
+	if (r >= 0)
+		return true;
+	if (from_user) {
+		printf("lazuli: killed pid %d (%s): %s at %p, pc %p: %s\n", p->pid, p->name,
+		       access_name(access), (void *)va, (void *)pc,
+		       r == FAULT_OOM ? "out of memory" : "no mapping allows it");
+		proc_set_killed(p);
+	}
+	return false;
+}
+
+void proc_user_exception(const char *cause, uint64_t pc, uint64_t tval)
+{
+	struct proc *p = proc_current();
+	printf("lazuli: killed pid %d (%s): %s at pc %p (stval %p)\n", p->pid, p->name,
+	       cause, (void *)pc, (void *)tval);
+	proc_set_killed(p);
+}
+
+void proc_user_trap_return(void)
+{
+	struct proc *p = proc_current();
+	if (proc_killed(p))
+		proc_exit(-1);
+
+	irq_disable();
+	p->tf.kernel_sp = p->kstack;
+	p->tf.kernel_tp = (uint64_t)this_hart();
+	uint64_t s = csr_read(sstatus);
+	s &= ~(SSTATUS_SPP | SSTATUS_SUM);   /* to U-mode, no kernel access to user pages */
+	s |= SSTATUS_SPIE;                   /* interrupts on once in user mode */
+	csr_write(sstatus, s);
+	user_return(&p->tf);
+}

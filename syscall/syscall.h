@@ -1,0 +1,51 @@
+/*
+ * System call dispatch and argument fetching.
+ *
+ * Handlers take no parameters: they fetch their arguments from the current
+ * process's saved registers with the helpers below and return a long, which
+ * becomes a0. Any negative return reaches user space as -1.
+ */
+#ifndef SYSCALL_SYSCALL_H
+#define SYSCALL_SYSCALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Dispatch the call in the current process's trapframe. */
+void syscall_dispatch(void);
+
+/* Argument n (0..5) as raw bits, as an int, as a user address. */
+uint64_t syscall_arg(int n);
+int      syscall_arg_int(int n);
+/* Copy argument n, a user string, into buf; 0 or -EFAULT / -ENAMETOOLONG. */
+int      syscall_arg_string(int n, char *buf, size_t max);
+
+/* Handlers, grouped by area. */
+/* syscall/sys_proc.c */
+long sys_fork(void);
+long sys_exit(void);
+long sys_wait(void);
+long sys_kill(void);
+long sys_exec(void);
+long sys_getpid(void);
+long sys_sleep(void);
+long sys_uptime(void);
+/* syscall/sys_mm.c */
+long sys_sbrk(void);
+long sys_memstat(void);
+long sys_vmmap(void);
+/* syscall/sys_file.c */
+long sys_pipe(void);
+long sys_read(void);
+long sys_write(void);
+long sys_close(void);
+long sys_dup(void);
+long sys_fstat(void);
+long sys_open(void);
+long sys_mknod(void);
+long sys_unlink(void);
+long sys_link(void);
+long sys_mkdir(void);
+long sys_chdir(void);
+
+#endif

@@ -1,0 +1,347 @@
+/*
+ * Host tests of the real mm/frame.c, mm/pt.c, mm/vma.c and mm/kmalloc.c
+ * over a simulated physical memory: a malloc'd block that plays RAM at
+ * SIM_BASE, reached through physmap_offset like the kernel's direct map.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "mm/mm.h"
+#include "mm/physmap.h"
+#include "mm/pt.h"
+#include "mm/vma.h"
+#include "arch/riscv/sv39.h"
+#include "lib/errno.h"
+#include "check.h"
+
+#define SIM_BASE   0x80000000UL
+#define SIM_FRAMES 512UL
+#define SIM_SIZE   (SIM_FRAMES * PAGE_SIZE)
+
+static void *ram;
+static void *meta;
+
+/* Fresh simulated RAM; the first `reserved` frames stay out of the pool. */
+static void sim_reset(uint64_t reserved)
+{
+	free(ram);
+	free(meta);
+	ram = aligned_alloc(PAGE_SIZE, SIM_SIZE);
+	memset(ram, 0xa5, SIM_SIZE);   /* garbage, so zeroing is tested */
+	physmap_offset = (uintptr_t)ram - SIM_BASE;
+	meta = malloc(frame_meta_size(SIM_BASE, SIM_BASE + SIM_SIZE));
+	frame_init_meta(SIM_BASE, SIM_BASE + SIM_SIZE, meta);
+	frame_release_range(SIM_BASE + reserved * PAGE_SIZE, SIM_BASE + SIM_SIZE);
+}
+
+static uint64_t free_frames(void)
+{
+	struct frame_stats st;
+	frame_stats(&st);
+	return st.free;
+}
+
+static uint64_t used(enum frame_use use)
+{
+	struct frame_stats st;
+	frame_stats(&st);
+	return st.by_use[use];
+}
+
+/* ---- frame allocator ---- */
+
+static void frame_counts_and_exhaustion(void)
+{
+	sim_reset(12);
+	CHECK(free_frames() == SIM_FRAMES - 12);
+	uint64_t n = 0, pa, last = 0;
+	while ((pa = frame_alloc(FRAME_USER)) != 0) {
+		CHECK(pa >= SIM_BASE + 12 * PAGE_SIZE && pa < SIM_BASE + SIM_SIZE);
+		CHECK((pa & (PAGE_SIZE - 1)) == 0);
+		CHECK(pa != last);
+		last = pa;
+		n++;
+	}
+	CHECK(n == SIM_FRAMES - 12);
+	CHECK(free_frames() == 0);
+	CHECK(used(FRAME_USER) == n);
+	frame_put(last);
+	CHECK(free_frames() == 1);
+	CHECK(frame_alloc(FRAME_PT) == last);   /* LIFO: the freed frame comes back */
+	CHECK(used(FRAME_PT) == 1);
+}
+
+static void frame_refcounts(void)
+{
+	sim_reset(0);
+	uint64_t pa = frame_alloc_zeroed(FRAME_KERNEL);
+	const unsigned char *bytes = pa_to_kva(pa);
+	int zero = 1;
+	for (size_t i = 0; i < PAGE_SIZE; i++)
+		zero &= bytes[i] == 0;
+	CHECK(zero);
+	frame_get(pa);
+	CHECK(frame_refcount(pa) == 2);
+	frame_put(pa);
+	CHECK(frame_refcount(pa) == 1);
+	CHECK(free_frames() == SIM_FRAMES - 1);
+	frame_put(pa);
+	CHECK(free_frames() == SIM_FRAMES);
+}
+
+static void frame_release_rounds_inward(void)
+{
+	sim_reset(SIM_FRAMES);   /* nothing free */
+	frame_release_range(SIM_BASE + 100, SIM_BASE + 3 * PAGE_SIZE + 5);
+	CHECK(free_frames() == 2);   /* only frames wholly inside: 1 and 2 */
+	frame_release_range(SIM_BASE, SIM_BASE + 3 * PAGE_SIZE);
+	CHECK(free_frames() == 3);   /* frame 0 added, 1 and 2 not twice */
+}
+
+/* ---- page tables ---- */
+
+static void pt_map_lookup_unmap(void)
+{
+	sim_reset(0);
+	uint64_t root = frame_alloc_zeroed(FRAME_PT);
+	uint64_t va = 0x12345000, pa = frame_alloc(FRAME_USER);
+	CHECK(pt_map(root, va, pa, PTE_R | PTE_W | PTE_U) == 0);
+	CHECK(used(FRAME_PT) == 3);   /* root + level 1 + level 0 */
+	CHECK(pt_map(root, va, pa, PTE_R) == -EEXIST);
+	pte_t e = pt_lookup(root, va + 123);
+	CHECK(pte_to_pa(e) == pa && (e & PTE_V) && (e & PTE_U));
+	CHECK(pt_lookup(root, va + PAGE_SIZE) == 0);
+	CHECK(pt_walk(root, 0x7000000000UL & (USER_TOP - 1), false, NULL) == NULL);
+	uint64_t tables = 0;
+	CHECK(pt_unmap_range(root, 0, USER_TOP, &tables) == 1);
+	CHECK(tables == 2);
+	CHECK(used(FRAME_PT) == 1 && used(FRAME_USER) == 0);
+	CHECK(pt_lookup(root, va) == 0);
+}
+
+static void pt_sparse_range(void)
+{
+	sim_reset(0);
+	uint64_t root = frame_alloc_zeroed(FRAME_PT);
+	/* One page every 64 pages over 16 MiB: each 2 MiB slot gets 8 pages. */
+	uint64_t base = 0x40000000, npages = 0;
+	for (uint64_t va = base; va < base + (16UL << 20); va += 64 * PAGE_SIZE, npages++)
+		CHECK(pt_map(root, va, frame_alloc(FRAME_USER), PTE_R | PTE_W | PTE_U) == 0);
+	CHECK(npages == 64);
+	CHECK(pt_count_range(root, base, base + (16UL << 20)) == 64);
+	CHECK(used(FRAME_PT) == 1 + 1 + 8);   /* root, one level-1, 8 level-0 tables */
+
+	/* Copy the upper half of the range into another table (fork). */
+	uint64_t child = frame_alloc_zeroed(FRAME_PT), new_tables = 0;
+	*(char *)pa_to_kva(pte_to_pa(pt_lookup(root, base + (8UL << 20)))) = 'x';
+	long copied = pt_copy_range(child, root, base + (8UL << 20), base + (16UL << 20), &new_tables);
+	CHECK(copied == 32 && new_tables == 1 + 4);
+	pte_t c = pt_lookup(child, base + (8UL << 20));
+	CHECK(c && pte_to_pa(c) != pte_to_pa(pt_lookup(root, base + (8UL << 20))));
+	CHECK(*(char *)pa_to_kva(pte_to_pa(c)) == 'x');
+
+	/* Unmap part of a table's range: the table stays; all of it: it goes. */
+	uint64_t tables = 0;
+	CHECK(pt_unmap_range(root, base, base + 64 * PAGE_SIZE + 1, &tables) == 2);
+	CHECK(tables == 0);
+	CHECK(pt_unmap_range(root, base, base + (2UL << 20), &tables) == 6);
+	CHECK(tables == 1);
+	CHECK(pt_unmap_range(root, 0, USER_TOP, &tables) == 56);
+	CHECK(pt_unmap_range(child, 0, USER_TOP, &tables) == 32);
+	CHECK(used(FRAME_USER) == 0 && used(FRAME_PT) == 2);
+}
+
+static void pt_copy_out_of_memory(void)
+{
+	sim_reset(SIM_FRAMES - 6);   /* 6 frames in all */
+	uint64_t root = frame_alloc_zeroed(FRAME_PT), child = frame_alloc_zeroed(FRAME_PT);
+	CHECK(pt_map(root, 0x10000, frame_alloc(FRAME_USER), PTE_R | PTE_U) == 0);
+	/* 1 left: enough for the data frame, not for the child's tables. */
+	CHECK(pt_copy_range(child, root, 0, USER_TOP, NULL) == -ENOMEM);
+	pt_unmap_range(child, 0, USER_TOP, NULL);
+	pt_unmap_range(root, 0, USER_TOP, NULL);
+	frame_put(child);
+	frame_put(root);
+	CHECK(free_frames() == 6);
+}
+
+static void pt_superpages(void)
+{
+	sim_reset(0);
+	uint64_t root = frame_alloc_zeroed(FRAME_PT);
+	uint64_t va = DIRECT_MAP_BASE + 0x80000000UL;
+	/* 1 GiB + 2 MiB + 8 KiB: one gigapage, one megapage, two pages. */
+	uint64_t size = PAGE_SIZE_1G + PAGE_SIZE_2M + 2 * PAGE_SIZE;
+	CHECK(pt_map_range(root, va, 0x80000000UL, size, PTE_R | PTE_W) == 0);
+	CHECK(used(FRAME_PT) == 1 + 1 + 1);
+	pte_t big = pt_lookup(root, va + 12345);
+	CHECK(pte_to_pa(big) == 0x80000000UL);
+	pte_t mid = pt_lookup(root, va + PAGE_SIZE_1G + 5);
+	CHECK(pte_to_pa(mid) == 0x80000000UL + PAGE_SIZE_1G);
+	pte_t small = pt_lookup(root, va + PAGE_SIZE_1G + PAGE_SIZE_2M + PAGE_SIZE);
+	CHECK(pte_to_pa(small) == 0x80000000UL + PAGE_SIZE_1G + PAGE_SIZE_2M + PAGE_SIZE);
+	CHECK(pt_lookup(root, va + size) == 0);
+}
+
+/* ---- vm_area lists ---- */
+
+static struct vma_list list;
+
+static void vma_reset(void)
+{
+	sim_reset(0);
+	memset(&list, 0, sizeof(list));
+}
+
+static void vma_insert_sorted_and_find(void)
+{
+	vma_reset();
+	struct vm_area *text, *heap, *stack;
+	CHECK(vma_insert(&list, 0x10000, 0x12000, PROT_READ | PROT_EXEC, VMA_IMAGE, &text) == 0);
+	CHECK(vma_insert(&list, USER_TOP - 0x100000, USER_TOP, PROT_READ | PROT_WRITE, VMA_STACK, &stack) == 0);
+	CHECK(vma_insert(&list, 0x13000, 0x13000, PROT_READ | PROT_WRITE, VMA_HEAP, &heap) == 0);
+	CHECK(list.head == text && text->next == heap && heap->next == stack);
+	CHECK(vma_find(&list, 0x10000) == text && vma_find(&list, 0x11fff) == text);
+	CHECK(vma_find(&list, 0x12000) == NULL);
+	CHECK(vma_find(&list, 0x13000) == NULL);   /* the empty heap holds nothing */
+	CHECK(vma_find(&list, USER_TOP - 1) == stack);
+	CHECK(vma_find(&list, USER_TOP - 0x100000 - 1) == NULL);   /* guard page */
+	CHECK(vma_next_above(&list, 0x10000) == heap);
+	vma_free_list(&list);
+}
+
+static void vma_insert_rejects(void)
+{
+	vma_reset();
+	CHECK(vma_insert(&list, 0x10000, 0x20000, PROT_READ, VMA_IMAGE, NULL) == 0);
+	CHECK(vma_insert(&list, 0x1f000, 0x21000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
+	CHECK(vma_insert(&list, 0x0f000, 0x11000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
+	CHECK(vma_insert(&list, 0x10000, 0x20000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
+	CHECK(vma_insert(&list, 0x30001, 0x31000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
+	CHECK(vma_insert(&list, 0x30000, 0x30000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
+	/* A stack's guard page may not sit on another area. */
+	CHECK(vma_insert(&list, 0x20000, 0x30000, PROT_READ, VMA_STACK, NULL) == -EINVAL);
+	CHECK(vma_insert(&list, 0x21000, 0x30000, PROT_READ, VMA_STACK, NULL) == 0);
+	/* Nor may an area start inside a stack's guard page. */
+	CHECK(vma_insert(&list, 0x20000, 0x21000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
+	vma_free_list(&list);
+}
+
+static void vma_split_and_remove(void)
+{
+	vma_reset();
+	struct vm_area *a, *b;
+	CHECK(vma_insert(&list, 0x10000, 0x20000, PROT_READ, VMA_IMAGE, &a) == 0);
+	CHECK(vma_split(&list, a, 0x10000, &b) == -EINVAL);
+	CHECK(vma_split(&list, a, 0x18001, &b) == -EINVAL);
+	CHECK(vma_split(&list, a, 0x18000, &b) == 0);
+	CHECK(a->end == 0x18000 && b->start == 0x18000 && b->end == 0x20000);
+	CHECK(a->next == b && b->prot == PROT_READ);
+	CHECK(vma_find(&list, 0x18000) == b && vma_find(&list, 0x17fff) == a);
+	vma_remove(&list, a);
+	CHECK(list.head == b && vma_find(&list, 0x17fff) == NULL);
+	vma_free_list(&list);
+}
+
+static void vma_copy(void)
+{
+	vma_reset();
+	struct vma_list copy = { 0 };
+	CHECK(vma_insert(&list, 0x10000, 0x20000, PROT_READ, VMA_IMAGE, NULL) == 0);
+	CHECK(vma_insert(&list, 0x20000, 0x30000, PROT_READ | PROT_WRITE, VMA_HEAP, NULL) == 0);
+	CHECK(vma_copy_list(&copy, &list) == 0);
+	CHECK(copy.head && copy.head != list.head && copy.head->next->kind == VMA_HEAP);
+	CHECK(copy.head->next->next == NULL);
+	vma_free_list(&copy);
+	vma_free_list(&list);
+	CHECK(used(FRAME_KERNEL) == 0);   /* kmalloc gave its slab page back */
+}
+
+/* ---- brk arithmetic ---- */
+
+static void brk_edges(void)
+{
+	vma_reset();
+	struct vm_area *heap;
+	uint64_t stack_start = USER_TOP - 0x100000;
+	CHECK(vma_insert(&list, 0x20000, 0x20000, PROT_READ | PROT_WRITE, VMA_HEAP, &heap) == 0);
+	CHECK(vma_insert(&list, stack_start, USER_TOP, PROT_READ | PROT_WRITE, VMA_STACK, NULL) == 0);
+	uint64_t limit = vma_growth_limit(&list, heap, USER_TOP);
+	CHECK(limit == stack_start - VMA_GUARD_SIZE);
+
+	uint64_t nb = 0;
+	CHECK(vma_brk_target(heap, 0x20000, 1, limit, &nb) == 0 && nb == 0x20001);
+	CHECK(vma_brk_target(heap, 0x20000, 0, limit, &nb) == 0 && nb == 0x20000);
+	/* Up to the guard exactly: allowed. One byte more: refused. */
+	CHECK(vma_brk_target(heap, 0x20000, (long)(limit - 0x20000), limit, &nb) == 0 && nb == limit);
+	CHECK(vma_brk_target(heap, 0x20000, (long)(limit - 0x20000) + 1, limit, &nb) == -ENOMEM);
+	/* A break inside the last page before the guard rounds up into it: refused. */
+	CHECK(vma_brk_target(heap, limit - 10, 11, limit, &nb) == -ENOMEM);
+	/* Huge and wrapping growth. */
+	CHECK(vma_brk_target(heap, 0x20000, 0x7fffffffffffffffL, limit, &nb) == -ENOMEM);
+	CHECK(vma_brk_target(heap, UINT64_MAX - 5, 100, UINT64_MAX, &nb) == -ENOMEM);
+	/* Shrinking: to the start exactly is fine, below it is not. */
+	heap->end = 0x30000;
+	CHECK(vma_brk_target(heap, 0x2f000, -0xf000, limit, &nb) == 0 && nb == 0x20000);
+	CHECK(vma_brk_target(heap, 0x2f000, -0xf001, limit, &nb) == -EINVAL);
+	CHECK(vma_brk_target(heap, 0x2f000, -0x7fffffffffffffffL - 1, limit, &nb) == -EINVAL);
+	vma_free_list(&list);
+}
+
+/* ---- kmalloc ---- */
+
+static void kmalloc_classes(void)
+{
+	sim_reset(0);
+	void *a = kmalloc(1), *b = kmalloc(16), *c = kmalloc(2048), *d = kmalloc(3000);
+	CHECK(a && b && c && d && a != b);
+	CHECK(((uintptr_t)d & (PAGE_SIZE - 1)) == 0);   /* a page of its own */
+	CHECK(kmalloc(0) == NULL && kmalloc(PAGE_SIZE + 1) == NULL);
+	memset(c, 0xff, 2048);
+	kfree(c);
+	unsigned char *e = kmalloc(2048);
+	CHECK(e[100] == 0);   /* zeroed again */
+	kfree(a);
+	kfree(b);
+	kfree(d);
+	kfree(e);
+	kfree(NULL);
+	CHECK(used(FRAME_KERNEL) == 0);
+}
+
+static void kmalloc_many(void)
+{
+	sim_reset(0);
+	void *p[600];
+	for (int i = 0; i < 600; i++) {
+		p[i] = kmalloc(64);
+		CHECK(p[i] != NULL);
+	}
+	for (int i = 0; i < 600; i += 2)
+		kfree(p[i]);
+	for (int i = 1; i < 600; i += 2)
+		kfree(p[i]);
+	CHECK(used(FRAME_KERNEL) == 0);
+}
+
+int main(void)
+{
+	RUN(frame_counts_and_exhaustion);
+	RUN(frame_refcounts);
+	RUN(frame_release_rounds_inward);
+	RUN(pt_map_lookup_unmap);
+	RUN(pt_sparse_range);
+	RUN(pt_copy_out_of_memory);
+	RUN(pt_superpages);
+	RUN(vma_insert_sorted_and_find);
+	RUN(vma_insert_rejects);
+	RUN(vma_split_and_remove);
+	RUN(vma_copy);
+	RUN(brk_edges);
+	RUN(kmalloc_classes);
+	RUN(kmalloc_many);
+	free(ram);
+	free(meta);
+	return CHECK_EXIT();
+}

@@ -1,0 +1,42 @@
+/*
+ * Memory figures for user space: memstat() and vmmap().
+ *
+ * memstat(struct memstat *) fills in the system-wide counters.
+ * vmmap(pid, struct vmmap_entry *buf, n) copies up to n areas of process
+ * pid's address space (pid 0 = the caller) in address order and returns how
+ * many the process has (which may exceed n), or -1 if there is no such pid.
+ */
+#ifndef LAZULI_MEMSTAT_H
+#define LAZULI_MEMSTAT_H
+
+#include <stdint.h>
+
+struct memstat {
+	uint64_t page_size;      /* bytes in a frame (4096) */
+	uint64_t total_frames;   /* frames the allocator manages */
+	uint64_t free_frames;    /* frames on the free list now */
+	uint64_t used_frames;    /* total_frames - free_frames */
+	uint64_t pt_frames;      /* of the used frames, how many hold page tables */
+	uint64_t user_frames;    /* of the used frames, how many map user pages */
+	uint64_t faults_served;  /* page faults resolved by allocating a page */
+	uint64_t lazy_untouched; /* reserved heap pages never touched, all processes */
+	uint64_t eager;          /* 1 when booted with mm.eager=1 */
+};
+
+#define VMMAP_PROT_R 0x1
+#define VMMAP_PROT_W 0x2
+#define VMMAP_PROT_X 0x4
+
+#define VMMAP_KIND_IMAGE 1   /* program text or data from the ELF file */
+#define VMMAP_KIND_HEAP  2   /* the sbrk area */
+#define VMMAP_KIND_STACK 3   /* the user stack */
+
+struct vmmap_entry {
+	uint64_t start;      /* first byte of the area */
+	uint64_t end;        /* one past the last byte */
+	uint32_t prot;       /* VMMAP_PROT_* */
+	uint32_t kind;       /* VMMAP_KIND_* */
+	uint64_t resident;   /* pages of the area that have a frame */
+};
+
+#endif
