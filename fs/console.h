@@ -1,0 +1,22 @@
+/*
+ * The console device (major CONSOLE_MAJOR): the UART as a terminal.
+ *
+ * Output goes straight to uart_write. Input is line-buffered: console_input
+ * (fs/fs.h), called from the UART interrupt for each byte typed, edits the
+ * current line and echoes; a read returns at most one line, once the line
+ * is finished by Enter. Editing keys:
+ *   Backspace / DEL   erase the last character of the line
+ *   ^U                erase the whole line
+ *   ^D                at the start of a line: end of file (read returns 0);
+ *                     inside a line: hand the line over without a newline
+ *   CR                becomes '\n'
+ *
+ * Lock legend: [C] the console's spinlock (interrupt handler and readers).
+ */
+#ifndef FS_CONSOLE_H
+#define FS_CONSOLE_H
+
+/* Register the console driver in the device switch. Boot, once. */
+void console_init(void);
+
+#endif

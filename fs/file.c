@@ -1,0 +1,200 @@
+/*
+ * Open files: opening, sharing, reading, writing, closing (see file.h).
+ */
+#include "fs/device.h"
+#include "fs/file.h"
+#include "fs/inode.h"
+#include "fs/namespace.h"
+#include "fs/path.h"
+#include "fs/pipe.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/spinlock.h"
+#include "mm/kmalloc.h"
+#include "userland/include/lazuli/fcntl.h"
+#include "userland/include/lazuli/stat.h"
+
+/* The access-mode bits of open()'s flags; 3 is not a valid mode. */
+#define ACCESS_MODE_MASK 0x3
+
+static struct spinlock file_lock = SPINLOCK_INIT("file");
+static unsigned file_count;   /* [F] open files in the system */
+
+int file_alloc(enum file_kind kind, bool readable, bool writable,
+               struct file **out)
+{
+	spin_lock(&file_lock);
+	bool full = file_count >= FILE_MAX;
+	if (!full)
+		file_count++;
+	spin_unlock(&file_lock);
+	if (full)
+		return -ENFILE;
+
+	struct file *f = kmalloc(sizeof(*f));
+	if (f == NULL) {
+		spin_lock(&file_lock);
+		file_count--;
+		spin_unlock(&file_lock);
+		return -ENOMEM;
+	}
+	f->kind = kind;
+	f->ref = 1;
+	f->readable = readable;
+	f->writable = writable;
+	*out = f;
+	return 0;
+}
+
+struct file *file_dup(struct file *f)
+{
+	spin_lock(&file_lock);
+	if (f->ref < 1)
+		panic("file_dup: file with ref %d", f->ref);
+	f->ref++;
+	spin_unlock(&file_lock);
+	return f;
+}
+
+/*
+ * Drop a reference; the last one releases the inode or the pipe end.
+ * May sleep (inode_put); no spinlock held.
+ */
+void file_close(struct file *f)
+{
+	spin_lock(&file_lock);
+	if (f->ref < 1)
+		panic("file_close: file with ref %d", f->ref);
+	if (--f->ref > 0) {
+		spin_unlock(&file_lock);
+		return;
+	}
+	file_count--;
+	spin_unlock(&file_lock);
+
+	if (f->kind == FILE_PIPE)
+		pipe_close(f->pipe, f->writable);
+	else
+		inode_put(f->ip);
+	kfree(f);
+}
+
+/* Find or create (O_CREATE) the inode to open; 0 with a reference, or an error. */
+static int open_inode(struct inode *dir, const char *path, int flags,
+                      struct inode **out)
+{
+	if (!(flags & O_CREATE))
+		return path_lookup(dir, path, out);
+
+	int err = fs_create_at(dir, path, T_FILE, 0, 0, true, out);
+	if (err == 0 && (*out)->type == T_DIR) {
+		inode_put(*out);
+		return -EISDIR;
+	}
+	return err;
+}
+
+int file_open_at(struct inode *dir, const char *path, int flags,
+                 struct file **out)
+{
+	int mode = flags & ACCESS_MODE_MASK;
+	if (mode != O_RDONLY && mode != O_WRONLY && mode != O_RDWR)
+		return -EINVAL;
+	bool readable = mode != O_WRONLY;
+	bool writable = mode != O_RDONLY;
+
+	struct inode *ip;
+	int err = open_inode(dir, path, flags, &ip);
+	if (err)
+		return err;
+
+	if (ip->type == T_DIR && writable) {
+		err = -EISDIR;
+		goto out_put;
+	}
+	if (ip->type == T_DEVICE && device_lookup(ip->major) == NULL) {
+		err = -ENODEV;
+		goto out_put;
+	}
+
+	struct file *f;
+	err = file_alloc(ip->type == T_DEVICE ? FILE_DEVICE : FILE_INODE,
+	                 readable, writable, &f);
+	if (err)
+		goto out_put;
+	f->ip = ip;   /* the file keeps our reference */
+
+	if ((flags & O_TRUNC) && ip->type == T_FILE) {
+		inode_lock(ip);
+		inode_truncate(ip);
+		inode_unlock(ip);
+	}
+	*out = f;
+	return 0;
+
+out_put:
+	inode_put(ip);
+	return err;
+}
+
+long file_read(struct file *f, uint64_t udst, size_t n)
+{
+	if (!f->readable)
+		return -EBADF;
+
+	switch (f->kind) {
+	case FILE_PIPE:
+		return pipe_read(f->pipe, udst, n);
+	case FILE_DEVICE: {
+		const struct device_ops *ops = device_lookup(f->ip->major);
+		if (ops == NULL || ops->read == NULL)
+			return -ENODEV;
+		return ops->read(f->ip->minor, udst, n);
+	}
+	case FILE_INODE:
+		break;
+	}
+
+	inode_lock(f->ip);
+	long r = inode_readi(f->ip, IO_USER, udst, f->off, n);
+	if (r > 0)
+		f->off += (uint64_t)r;
+	inode_unlock(f->ip);
+	return r;
+}
+
+long file_write(struct file *f, uint64_t usrc, size_t n)
+{
+	if (!f->writable)
+		return -EBADF;
+
+	switch (f->kind) {
+	case FILE_PIPE:
+		return pipe_write(f->pipe, usrc, n);
+	case FILE_DEVICE: {
+		const struct device_ops *ops = device_lookup(f->ip->major);
+		if (ops == NULL || ops->write == NULL)
+			return -ENODEV;
+		return ops->write(f->ip->minor, usrc, n);
+	}
+	case FILE_INODE:
+		break;
+	}
+
+	inode_lock(f->ip);
+	long r = inode_writei(f->ip, IO_USER, usrc, f->off, n);
+	if (r > 0)
+		f->off += (uint64_t)r;
+	inode_unlock(f->ip);
+	return r;
+}
+
+int file_stat(struct file *f, struct stat *st)
+{
+	if (f->kind == FILE_PIPE)
+		return -EINVAL;
+	inode_lock(f->ip);
+	inode_stat(f->ip, st);
+	inode_unlock(f->ip);
+	return 0;
+}

@@ -1,0 +1,57 @@
+"""The boot test cases: what to boot and what must come out.
+
+Keys: name; smp, mem, append (QEMU -smp, -m, -append); timeout (s);
+expect / reject: regexes over the whole console output; exit: 0 for a
+clean power-off, 1 for "any failure status"; shell: commands typed at the
+"$ " prompt, each with regexes its output must (expect) or must not
+(reject) contain; min_results: at least this many PASS/FAIL lines from the
+guest (so a program that dies early cannot pass by printing nothing).
+"""
+
+# --- the skeleton: harts, RAM, ticks, the mm self-test, power-off, panic ---
+
+SKELETON = [
+    dict(name="selftest_smp1_128M", smp=1, mem="128M", append="selftest=1",
+         expect=[r"RAM .*\(128 MiB\)", r"^lazuli: 1 of 1 harts up"],
+         min_results=5, exit=0, timeout=60),
+    dict(name="selftest_smp4_512M", smp=4, mem="512M", append="selftest=1",
+         expect=[r"RAM .*\(512 MiB\)", r"^lazuli: 4 of 4 harts up"],
+         min_results=5, exit=0, timeout=60),
+    dict(name="selftest_smp8_1G", smp=8, mem="1G", append="selftest=1",
+         expect=[r"RAM .*\(1024 MiB\)", r"^lazuli: 8 of 8 harts up"],
+         min_results=5, exit=0, timeout=90),
+    dict(name="panic_report", smp=2, mem="128M", append="test.panic=1",
+         expect=[r"^panic: kernel store page fault \(hart \d\)",
+                 r"stval 0xffffffff00000000", r"^backtrace:", r"#\d+ 0x[0-9a-f]+ kmain\+0x"],
+         exit=1, timeout=30),
+]
+
+CASES = SKELETON
+
+# --- processes, system calls, the file system, the shell ---
+
+SHELL = [
+    dict(name="shell", smp=2, mem="128M", append="", timeout=60, shell=[
+        dict(name="echo_hi", cmd="echo hi", expect=[r"^hi$"]),
+        dict(name="pipeline_wc", cmd="echo a b c | wc", expect=[r"^\s*1\s+3\s+6\b"]),
+        dict(name="redirect_roundtrip", cmd="echo hello lazuli > /tmp1; cat < /tmp1",
+             expect=[r"^hello lazuli$"]),
+        dict(name="ls_root", cmd="ls /",
+             expect=[r"^echo\s", r"^sh\s", r"^init\s", r"^console\s+3\s"]),
+        dict(name="relative_exec", cmd="cd /; echo relative", expect=[r"^relative$"]),
+        dict(name="mkdir_cd_ls", cmd="mkdir /d; cd /d; echo x > f; ls; cd /",
+             expect=[r"^f\s+2\s"]),
+        dict(name="background_and_list", cmd="echo one & echo two; echo three",
+             expect=[r"^two$", r"^three$"]),
+        dict(name="parentheses", cmd="(echo p1; echo p2) | wc", expect=[r"^\s*2\s+2\s+6\b"]),
+        dict(name="grep", cmd="ls / | grep ^ec", expect=[r"^echo\s"], reject=[r"^cat\s"]),
+        dict(name="missing_command", cmd="nosuchprog", expect=[r"nosuchprog"]),
+        dict(name="free_runs", cmd="free", expect=[r"(?i)free"]),
+    ]),
+    dict(name="syscalls_smp1", smp=1, mem="128M", append="init=/testall test=1",
+         min_results=20, exit=0, timeout=180, reject=[r"^panic"]),
+    dict(name="syscalls_smp4", smp=4, mem="128M", append="init=/testall test=1",
+         min_results=20, exit=0, timeout=180, reject=[r"^panic"]),
+]
+
+CASES = SKELETON + SHELL

@@ -1,0 +1,225 @@
+/*
+ * Host shim for the fs unit test (see shim_fs.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shim_fs.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/spinlock.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "mm/uaccess.h"
+#include "proc/proc.h"
+#include "proc/sleeplock.h"
+#include "arch/riscv/uart.h"
+
+long shim_fs_pages;
+long shim_fs_objects;
+long shim_fs_alloc_budget = -1;
+struct proc shim_fs_proc = { .pid = 1, .name = "test" };
+struct proc *shim_fs_current = &shim_fs_proc;
+void (*shim_fs_sleep_hook)(void *chan);
+long shim_fs_sleeps;
+long shim_fs_wakeups;
+char shim_fs_uart[4096];
+size_t shim_fs_uart_len;
+
+static uintptr_t bad_start, bad_end;
+
+/* An empty embedded image, so fs/image.c links. */
+__asm__(".section .rodata\n"
+        ".globl fsimg_start\n.globl fsimg_end\n"
+        "fsimg_start:\nfsimg_end:\n"
+        ".text\n");
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "panic: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	abort();
+}
+
+static bool take_budget(void)
+{
+	if (shim_fs_alloc_budget == 0)
+		return false;
+	if (shim_fs_alloc_budget > 0)
+		shim_fs_alloc_budget--;
+	return true;
+}
+
+void *kmalloc(size_t size)
+{
+	if (size > PAGE_SIZE || !take_budget())
+		return NULL;
+	void *p = calloc(1, size);
+	if (p)
+		shim_fs_objects++;
+	return p;
+}
+
+void kfree(void *ptr)
+{
+	if (ptr) {
+		shim_fs_objects--;
+		free(ptr);
+	}
+}
+
+void *page_alloc(void)
+{
+	if (!take_budget())
+		return NULL;
+	void *p = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	if (p) {
+		memset(p, 0, PAGE_SIZE);
+		shim_fs_pages++;
+	}
+	return p;
+}
+
+void page_free(void *kva)
+{
+	if (kva == NULL || (uintptr_t)kva % PAGE_SIZE != 0)
+		panic("page_free: bad page %p", kva);
+	shim_fs_pages--;
+	free(kva);
+}
+
+void spin_init(struct spinlock *lk, const char *name)
+{
+	lk->locked = 0;
+	lk->hart = -1;
+	lk->name = name;
+}
+
+void spin_lock(struct spinlock *lk)
+{
+	if (lk->locked)
+		panic("spin_lock: %s already held", lk->name);
+	lk->locked = 1;
+	lk->hart = 0;
+}
+
+void spin_unlock(struct spinlock *lk)
+{
+	if (!lk->locked)
+		panic("spin_unlock: %s not held", lk->name);
+	lk->locked = 0;
+	lk->hart = -1;
+}
+
+bool spin_held(const struct spinlock *lk)
+{
+	return lk->locked;
+}
+
+void sleep_init(struct sleeplock *sl, const char *name)
+{
+	sl->locked = false;
+	sl->pid = 0;
+	sl->name = name;
+	spin_init(&sl->lk, "sleeplock");
+}
+
+void sleep_lock(struct sleeplock *sl)
+{
+	if (sl->locked)
+		panic("sleep_lock: %s already held (would deadlock)", sl->name);
+	sl->locked = true;
+}
+
+void sleep_unlock(struct sleeplock *sl)
+{
+	if (!sl->locked)
+		panic("sleep_unlock: %s not held", sl->name);
+	sl->locked = false;
+}
+
+bool sleep_held(struct sleeplock *sl)
+{
+	return sl->locked;
+}
+
+void shim_fs_set_bad_user(uintptr_t start, uintptr_t end)
+{
+	bad_start = start;
+	bad_end = end;
+}
+
+/*
+ * How many bytes of [addr, addr + n) can be touched before a fault: all of
+ * them, or those before page 0 / the bad range, like a real copy that
+ * faults part way.
+ */
+static size_t user_good_prefix(uint64_t addr, size_t n)
+{
+	if (addr + n < addr || addr < PAGE_SIZE)
+		return 0;
+	if (addr + n <= bad_start || addr >= bad_end)
+		return n;
+	return addr < bad_start ? bad_start - addr : 0;
+}
+
+int copy_to_user(uint64_t udst, const void *src, size_t n)
+{
+	size_t good = user_good_prefix(udst, n);
+
+	if (good)
+		memcpy((void *)(uintptr_t)udst, src, good);
+	return good == n ? 0 : -EFAULT;
+}
+
+int copy_from_user(void *dst, uint64_t usrc, size_t n)
+{
+	size_t good = user_good_prefix(usrc, n);
+
+	if (good)
+		memcpy(dst, (const void *)(uintptr_t)usrc, good);
+	return good == n ? 0 : -EFAULT;
+}
+
+struct proc *proc_current(void)
+{
+	return shim_fs_current;
+}
+
+void proc_sleep(void *chan, struct spinlock *lk)
+{
+	shim_fs_sleeps++;
+	if (shim_fs_sleep_hook == NULL)
+		panic("proc_sleep: would sleep forever on %p", chan);
+	spin_unlock(lk);
+	shim_fs_sleep_hook(chan);
+	spin_lock(lk);
+}
+
+void proc_wakeup(void *chan)
+{
+	(void)chan;
+	shim_fs_wakeups++;
+}
+
+bool proc_killed(struct proc *p)
+{
+	return p->killed;
+}
+
+void uart_write(const char *buf, size_t n)
+{
+	size_t room = sizeof(shim_fs_uart) - 1 - shim_fs_uart_len;
+	if (n > room)
+		n = room;
+	memcpy(shim_fs_uart + shim_fs_uart_len, buf, n);
+	shim_fs_uart_len += n;
+	shim_fs_uart[shim_fs_uart_len] = '\0';
+}

@@ -1,0 +1,50 @@
+/*
+ * Host shim for the fs unit test (tests/unit/test_fs.c).
+ *
+ * shim_fs.c stands in for the kernel services the real fs/ sources call:
+ * spinlocks and sleeplocks (single-threaded: taking a held lock is a bug
+ * and aborts), kmalloc and page_alloc (malloc, counted, with an optional
+ * failure budget), the user-copy routines (user addresses are host
+ * pointers; page 0 and one configurable range fault), the current process
+ * and sleep/wakeup (sleeping calls a hook the test installs), uart_write
+ * (captured) and panic (aborts).
+ */
+#ifndef SHIM_FS_H
+#define SHIM_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct proc;
+
+/* Pages from page_alloc and objects from kmalloc not yet freed. */
+extern long shim_fs_pages;
+extern long shim_fs_objects;
+
+/* Allocations (pages and objects alike) that may still succeed; -1: no limit. */
+extern long shim_fs_alloc_budget;
+
+/* User addresses in [start, end) fault, as does page 0. */
+void shim_fs_set_bad_user(uintptr_t start, uintptr_t end);
+
+/* The process proc_current() returns (NULL: none, as during boot). */
+extern struct proc *shim_fs_current;
+/* The one process the test runs as; its killed flag is honoured. */
+extern struct proc shim_fs_proc;
+
+/*
+ * Called by proc_sleep(chan, lk) with lk released; it must change
+ * something the sleeper waits for (or kill it). With no hook, a sleep
+ * would never end: the test aborts.
+ */
+extern void (*shim_fs_sleep_hook)(void *chan);
+/* How many times proc_sleep / proc_wakeup were called. */
+extern long shim_fs_sleeps;
+extern long shim_fs_wakeups;
+
+/* Everything uart_write was given, NUL-terminated (truncated if long). */
+extern char   shim_fs_uart[4096];
+extern size_t shim_fs_uart_len;
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * The user-space API: system calls and the small C library.
+ *
+ * Source-compatible with xv6's user/user.h, so xv6 programs compile
+ * unchanged; lazuli's additions (memstat, vmmap) are at the end of the
+ * system-call list. Every system call returns -1 on failure.
+ * user/lazuli.h has lazuli-only helpers (time counters, extra library).
+ */
+#ifndef LAZULI_USER_H
+#define LAZULI_USER_H
+
+#include "kernel/types.h"
+#include "lazuli/memstat.h"
+
+struct stat;
+
+/* System calls (stubs generated from lazuli/syscall.h into usys.S). */
+int   fork(void);
+int   exit(int status) __attribute__((noreturn));
+int   wait(int *status);                 /* status may be 0 */
+int   pipe(int *fds);                    /* fds[0] read end, fds[1] write end */
+int   write(int fd, const void *buf, int n);
+int   read(int fd, void *buf, int n);
+int   close(int fd);
+int   kill(int pid);
+int   exec(const char *path, char **argv);
+int   open(const char *path, int flags);
+int   mknod(const char *path, short major, short minor);
+int   unlink(const char *path);
+int   fstat(int fd, struct stat *st);
+int   link(const char *old, const char *new);
+int   mkdir(const char *path);
+int   chdir(const char *path);
+int   dup(int fd);
+int   getpid(void);
+char *sbrk(int delta);                   /* old break, or (char *)-1 */
+int   sleep(int ticks);
+int   uptime(void);                      /* ticks since boot */
+int   memstat(struct memstat *st);
+int   vmmap(int pid, struct vmmap_entry *buf, int n);
+
+/* Library (lib/ulib.c, lib/printf.c, lib/malloc.c). */
+int   stat(const char *path, struct stat *st);
+char *strcpy(char *dst, const char *src);
+void *memmove(void *dst, const void *src, int n);
+char *strchr(const char *s, char c);
+int   strcmp(const char *a, const char *b);
+void  fprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void  printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *gets(char *buf, int max);
+uint  strlen(const char *s);
+void *memset(void *dst, int c, uint n);
+void *malloc(uint nbytes);
+void  free(void *p);
+int   atoi(const char *s);
+int   memcmp(const void *a, const void *b, uint n);
+void *memcpy(void *dst, const void *src, uint n);
+
+#endif
