@@ -37,6 +37,7 @@ void fs_init(void)
 	err = image_unpack_embedded(dir_root());
 	if (err)
 		panic("fs: cannot unpack the embedded image (%d)", err);
+	unsigned unpacked = inode_count() - 1;   /* all but the root */
 
 	err = fs_create_at(NULL, CONSOLE_PATH, T_DEVICE, CONSOLE_MAJOR, 0,
 	                   true, &console_ip);
@@ -44,7 +45,8 @@ void fs_init(void)
 		panic("fs: cannot create %s (%d)", CONSOLE_PATH, err);
 	console_init();
 
-	printf("fs: %u inodes unpacked\n", inode_count());
+	printf("fs: %u files and directories from the embedded image\n",
+	       unpacked);
 }
 
 struct inode *fs_root(void)
