@@ -23,6 +23,11 @@
 #define SIE_STIE (_UL(1) << 5)   /* timer interrupt */
 #define SIE_SEIE (_UL(1) << 9)   /* external interrupt */
 
+/* scounteren: counters user mode may read (rdcycle, rdtime, rdinstret) */
+#define SCOUNTEREN_CY (_UL(1) << 0)
+#define SCOUNTEREN_TM (_UL(1) << 1)
+#define SCOUNTEREN_IR (_UL(1) << 2)
+
 /* scause: interrupt bit and codes */
 #define SCAUSE_INTERRUPT (_UL(1) << 63)
 #define IRQ_S_SOFT  1

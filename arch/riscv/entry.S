@@ -22,7 +22,16 @@
 	.section .text.boot, "ax"
 	.globl _start
 _start:
-	/* Only one hart enters here: OpenSBI's boot hart. */
+	/*
+	 * OpenSBI sends one hart here. Should another arrive too (seen with
+	 * many harts on a loaded host), it must not run kmain a second time:
+	 * the first hart wins the lottery, any other parks below until the
+	 * boot hart hands it a stack through hart_release[] (arch/riscv/hart.c).
+	 */
+	la	t0, boot_lottery
+	li	t1, 1
+	amoswap.w.aq t1, t1, (t0)
+	bnez	t1, park
 	mv	s2, a0          /* s0 is fp: keep the arguments in s2, s3 */
 	mv	s3, a1
 	call	boot_pt_setup
@@ -42,6 +51,18 @@ _start:
 	call	kmain
 3:	wfi
 	j	3b
+
+/* A hart that entered _start late: wait for its stack, then go on as a secondary. */
+park:
+	la	t0, hart_release_pa
+	ld	t0, 0(t0)
+	beqz	t0, park
+	slli	t1, a0, 3
+	add	t0, t0, t1
+	fence	r, r
+	ld	a1, 0(t0)
+	beqz	a1, park
+	j	_start_secondary
 
 	.globl _start_secondary
 _start_secondary:
@@ -97,6 +118,13 @@ enable_boot_paging:
 	ret
 
 	.section .data
+	.balign 8
+boot_lottery:
+	.word 0
+	.balign 8
+	.globl hart_release_pa
+hart_release_pa:            /* physical address of hart_release[], once set */
+	.dword 0
 	.balign 4096
 	.globl boot_page_table
 boot_page_table:

@@ -20,6 +20,24 @@ static int hart_ids[MAX_HARTS];
 static uint8_t hart_stacks[MAX_HARTS][HART_STACK_SIZE] __attribute__((aligned(16)));
 
 extern char _start_secondary[];
+extern uint64_t hart_release_pa;
+
+/*
+ * Boot stacks for harts that entered _start after the boot hart and are
+ * parked there (entry.S), polling by physical address.
+ */
+static volatile uint64_t hart_release[MAX_HARTS];
+
+#define SBI_ERR_ALREADY_AVAILABLE (-6)
+
+/* Let a parked hart go on to _start_secondary with its stack. */
+static void release_parked(int id)
+{
+	hart_release[id] = harts[id].boot_stack;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	hart_release_pa = (uint64_t)hart_release - DIRECT_MAP_BASE;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
 
 void hart_set_self(int id)
 {
@@ -49,6 +67,10 @@ void hart_start_others(void)
 		harts[id].id = id;
 		harts[id].boot_stack = (uint64_t)&hart_stacks[id][HART_STACK_SIZE];
 		long err = sbi_hart_start((uint64_t)id, entry_pa, harts[id].boot_stack);
+		if (err == SBI_ERR_ALREADY_AVAILABLE) {
+			release_parked(id);   /* it is running already: parked in _start */
+			err = 0;
+		}
 		if (err) {
 			printf("lazuli: hart %d did not start (SBI error %ld)\n", id, err);
 			continue;

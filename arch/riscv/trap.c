@@ -34,6 +34,8 @@ void trap_init_hart(void)
 	csr_write(stvec, (uint64_t)trap_vector);
 	csr_write(sscratch, 0);
 	csr_set(sie, SIE_SEIE | SIE_STIE);
+	/* User programs may read the clocks (benchmarks use rdtime). */
+	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 }
 
 const char *trap_cause_name(uint64_t scause)

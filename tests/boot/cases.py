@@ -54,4 +54,34 @@ SHELL = [
          min_results=20, exit=0, timeout=180, reject=[r"^panic"]),
 ]
 
-CASES = SKELETON + SHELL
+# --- lazy allocation: the lab's tests and more, lazy and eager ---
+
+def lazy_case(prog, smp, mem="256M", eager=False, minimum=5):
+    extra = " mm.eager=1" if eager else ""
+    return dict(name=f"{prog}_smp{smp}{'_eager' if eager else ''}", smp=smp, mem=mem,
+                append=f"init=/{prog} test=1{extra}", min_results=minimum, exit=0,
+                timeout=300, reject=[r"^panic"])
+
+
+LAZY = [
+    lazy_case("lazytests", 1, minimum=7),
+    lazy_case("lazytests", 4, minimum=7),
+    lazy_case("lazytests", 1, eager=True, minimum=7),
+    lazy_case("lazyio", 1, minimum=5),
+    lazy_case("lazyio", 4, minimum=5),
+    lazy_case("memtests", 1, minimum=14),
+    lazy_case("memtests", 4, minimum=14),
+    lazy_case("memtests", 2, mem="128M", eager=True, minimum=14),
+    dict(name="trace_and_pmap", smp=1, mem="128M", append="mm.trace=1", timeout=60, shell=[
+        dict(name="echo_faults_traced", cmd="echo hi",
+             expect=[r"^fault: pid \d+ \(echo\) (load|store) 0x[0-9a-f]+ -> new page$", r"^hi$"]),
+        dict(name="pmap_init", cmd="pmap 1",
+             expect=[r"^0000000000010000-[0-9a-f]+ r-x image \d+$", r" rw- heap \d+$",
+                     r"^0000003ffff00000-0000004000000000 rw- stack [1-9]\d*$"]),
+        dict(name="pmap_no_such_pid", cmd="pmap 999", expect=[r"(?i)(no such|pmap)"]),
+        dict(name="free_counts_faults", cmd="free",
+             expect=[r"(?i)^faults served\s+[1-9]", r"(?i)^allocation\s+lazy"]),
+    ]),
+]
+
+CASES = SKELETON + SHELL + LAZY

@@ -32,6 +32,7 @@
 #include "kernel/fcntl.h"
 #include "kernel/param.h"
 #include "user/user.h"
+#include "user/lazuli.h"
 
 #define LINE_MAX    512   /* longest command line */
 #define MAX_TOKENS  128   /* tokens in one line */
@@ -71,7 +72,10 @@ struct parser {
 };
 
 static char line[LINE_MAX];
-static char words[2 * LINE_MAX];   /* the words' text, NUL-separated */
+/* The words' text, NUL-separated. A word takes at most one byte more than
+ * the characters it came from, and words are separated, so a line's words
+ * never need more than LINE_MAX + 1 bytes. */
+static char words[LINE_MAX + 1];
 static struct token tokens[MAX_TOKENS];
 static struct node nodes[MAX_NODES];
 static int nnodes;
@@ -179,9 +183,7 @@ static void syntax_error(struct parser *ps)
 
 	if (ps->error != 0)
 		return;
-	strcpy(msg, "syntax error near ");
-	if (strlen(msg) + strlen(tok_text(ps->tok)) < sizeof(msg))
-		strcpy(msg + strlen(msg), tok_text(ps->tok));
+	snprintf(msg, sizeof(msg), "syntax error near %s", tok_text(ps->tok));
 	ps->error = msg;
 }
 

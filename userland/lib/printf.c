@@ -2,7 +2,7 @@
  * printf, fprintf, snprintf.
  *
  * Conversions: %d %i %u %x %X %p %s %c %%, with an optional length prefix
- * l or ll (64-bit; int is 32-bit on RV64), a '-' flag (left-justify), a '0'
+ * l, ll or z (64-bit; int is 32-bit on RV64), a '-' flag (left-justify), a '0'
  * flag (zero-pad numbers) and a decimal field width, e.g. "%-14s" or
  * "%016lx". Anything else is printed as it stands.
  *
@@ -34,7 +34,7 @@ struct field {
 	int left;     /* '-': pad on the right */
 	int zero;     /* '0': pad numbers with zeros */
 	int width;    /* minimum characters */
-	int longs;    /* number of 'l's: 0 means int */
+	int longs;    /* number of 'l's (or 'z'): 0 means int */
 };
 
 static void flush(struct sink *s)
@@ -117,7 +117,7 @@ static const char *parse_field(const char *fmt, struct field *f)
 	}
 	while (*fmt >= '0' && *fmt <= '9')
 		f->width = f->width * 10 + (*fmt++ - '0');
-	while (*fmt == 'l') {
+	while (*fmt == 'l' || *fmt == 'z') {   /* z: size_t is 64-bit too */
 		f->longs++;
 		fmt++;
 	}
