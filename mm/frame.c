@@ -148,6 +148,11 @@ void frame_stats(struct frame_stats *st)
 	spin_unlock(&frame_lock);
 }
 
+uint64_t frame_free_count(void)
+{
+	return __atomic_load_n(&stats.free, __ATOMIC_RELAXED);
+}
+
 void *page_alloc(void)
 {
 	uint64_t pa = frame_alloc_zeroed(FRAME_KERNEL);

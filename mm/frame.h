@@ -49,6 +49,8 @@ void frame_get(uint64_t pa);
 int  frame_refcount(uint64_t pa);
 
 void frame_stats(struct frame_stats *st);
+/* Free frames now, without the lock: a hint that may be stale at once. */
+uint64_t frame_free_count(void);
 
 /* Convenience for kernel data: a zeroed frame as a kernel pointer. */
 void *page_alloc(void);          /* NULL when memory is exhausted */

@@ -92,11 +92,33 @@ static void test_address_space(void)
 	check(after.free == before.free, "destroy_returns_all");
 }
 
+/* Sequential faults turn on fault-around; a lone fault maps one page. */
+static void test_fault_around(void)
+{
+	struct mm *mm = mm_create();
+	const uint64_t heap = 0x200000;
+	if (!mm || mm_map(mm, heap, 0, PROT_READ | PROT_WRITE, VMA_HEAP) ||
+	    mm_brk(mm, 256 * PAGE_SIZE) < 0) {
+		check(false, "fault_around_setup");
+		mm_destroy(mm);
+		return;
+	}
+	mm_fault(mm, heap + 100 * PAGE_SIZE, FAULT_WRITE);   /* lone */
+	check(pt_count_range(mm->root, heap, heap + 256 * PAGE_SIZE) == 1, "lone_fault_one_page");
+	for (int i = 0; i < 5; i++)                          /* a run of five */
+		mm_fault(mm, heap + (uint64_t)i * PAGE_SIZE, FAULT_WRITE);
+	uint64_t mapped = pt_count_range(mm->root, heap, heap + 100 * PAGE_SIZE);
+	check(mapped == 5 + 32, "fault_around_maps_ahead");
+	check(mm->heap->resident == mapped + 1, "fault_around_counted");
+	mm_destroy(mm);
+}
+
 int mm_selftest(void)
 {
 	failed = 0;
 	test_frames();
 	test_kernel_map();
 	test_address_space();
+	test_fault_around();
 	return failed;
 }

@@ -19,6 +19,8 @@ struct vm_area {
 	int             prot;      /* PROT_READ | PROT_WRITE | PROT_EXEC */
 	int             kind;      /* enum vma_kind */
 	uint64_t        resident;  /* pages of the area that have a frame */
+	uint64_t        seq_next;  /* page after the last fault served (fault-around) */
+	unsigned        seq_run;   /* faults in a row, each on the page after the last */
 	struct vm_area *next;      /* next area up, or NULL */
 };
 

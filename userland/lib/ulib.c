@@ -60,7 +60,21 @@ char *strchr(const char *s, char c)
 void *memset(void *dst, int c, uint n)
 {
 	uchar *d = dst;
+	uint64 pattern = (uchar)c * 0x0101010101010101ULL;
 
+	/* Bytes up to an 8-byte boundary, then whole doublewords, then the tail. */
+	while (n > 0 && ((uint64)d & 7)) {
+		*d++ = (uchar)c;
+		n--;
+	}
+	for (; n >= 32; n -= 32, d += 32) {
+		((uint64 *)(void *)d)[0] = pattern;
+		((uint64 *)(void *)d)[1] = pattern;
+		((uint64 *)(void *)d)[2] = pattern;
+		((uint64 *)(void *)d)[3] = pattern;
+	}
+	for (; n >= 8; n -= 8, d += 8)
+		*(uint64 *)(void *)d = pattern;
 	while (n-- > 0)
 		*d++ = (uchar)c;
 	return dst;
