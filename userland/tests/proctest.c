@@ -5,6 +5,7 @@
  * Works as init (pid 1), where orphans come back to it.
  */
 #include "kernel/types.h"
+#include "kernel/fcntl.h"
 #include "user/user.h"
 #include "user/lazuli.h"
 #include "check.h"
@@ -161,6 +162,74 @@ static int exec_missing(void)
 	return 0;
 }
 
+/* Write the first n bytes of `from` (or n bytes of `fill` if from is 0) to path. */
+static int make_file(const char *path, const char *from, int n, char fill)
+{
+	static char buf[4096];
+	int in = -1, out, got = n;
+
+	if (n > (int)sizeof(buf))
+		return -1;
+	memset(buf, fill, n);
+	if (from) {
+		in = open(from, O_RDONLY);
+		if (in < 0)
+			return -1;
+		got = read(in, buf, n);
+		close(in);
+	}
+	out = open(path, O_CREATE | O_TRUNC | O_WRONLY);
+	if (out < 0 || got != n || write(out, buf, n) != n) {
+		if (out >= 0)
+			close(out);
+		return -1;
+	}
+	close(out);
+	return 0;
+}
+
+/*
+ * exec of files that are not runnable programs returns -1, and the
+ * caller's image is untouched: it simply carries on (this very code runs
+ * after each failed exec). Also too many and too long arguments.
+ */
+static int exec_bad_images(void)
+{
+	static char longarg[5000];
+	char *argv[] = { "x", 0 };
+	char *many[40];
+	int err = 0;
+
+	if (make_file("/trunc", "/echo", 200, 0) < 0 ||
+	    make_file("/garbage", 0, 512, 'z') < 0 ||
+	    make_file("/empty", 0, 0, 0) < 0)
+		return fail("could not create the test files");
+	if (exec("/trunc", argv) != -1)
+		err = fail("a truncated ELF file did not fail");
+	else if (exec("/garbage", argv) != -1)
+		err = fail("a file of garbage did not fail");
+	else if (exec("/empty", argv) != -1)
+		err = fail("an empty file did not fail");
+	else if (exec("/", argv) != -1)
+		err = fail("a directory did not fail");
+	unlink("/trunc");
+	unlink("/garbage");
+	unlink("/empty");
+	if (err)
+		return err;
+
+	for (int i = 0; i < 39; i++)
+		many[i] = "arg";
+	many[39] = 0;
+	if (exec("/echo", many) != -1)
+		return fail("39 arguments (more than MAXARG) did not fail");
+	memset(longarg, 'a', sizeof(longarg) - 1);
+	char *toolong[] = { "echo", longarg, 0 };
+	if (exec("/echo", toolong) != -1)
+		return fail("a 5000-byte argument did not fail");
+	return 0;
+}
+
 /*
  * A child forks a grandchild and exits at once. The grandchild, now an
  * orphan, must still run to completion, and it is no longer our child:
@@ -264,6 +333,7 @@ int main(int argc, char *argv[])
 	run_case("exit_status", exit_status);
 	run_case("exec_echo", exec_echo);
 	run_case("exec_missing", exec_missing);
+	run_case("exec_bad_images", exec_bad_images);
 	run_case("orphan_reparent", orphan);
 	run_case("kill_sleeping", kill_sleeping);
 	run_case("kill_nobody", kill_nobody);
