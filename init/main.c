@@ -33,8 +33,6 @@
 #include "mm/mm.h"
 #include "proc/proc.h"
 
-void trap_set_uart_irq(uint32_t irq);
-
 static struct boot_info boot;
 
 static bool bootarg_on(const char *key)
@@ -63,8 +61,19 @@ static void deliberate_fault(void)
 	*bad = 1;
 }
 
+/* The boot hart's id has no slot in harts[]: say so through SBI and stop. */
+static void unsupported_boot_hart(void)
+{
+	static const char msg[] = "lazuli: boot hart id too large (MAX_HARTS)\n";
+	for (const char *c = msg; *c; c++)
+		sbi_console_putchar(*c);
+	sbi_shutdown(1);
+}
+
 void kmain(uint64_t hartid, uint64_t dtb_pa)
 {
+	if (hartid >= MAX_HARTS)
+		unsupported_boot_hart();
 	hart_set_self((int)hartid);
 	printf_set_sink(uart_write);   /* SBI console until uart_init */
 	if (fdt_parse(dtb_pa, &boot))

@@ -88,7 +88,7 @@ void proc_start_init(const char *path)
 	struct proc *p = proc_alloc();
 	if (!p)
 		panic("proc_start_init: no process slot");
-	spin_unlock(&p->lock);   /* nobody else can see a P_USED slot */
+	spin_unlock(&p->lock);   /* P_USED: the scheduler passes it by */
 
 	p->cwd = fs_root();
 	p->ofile[0] = fs_open_console();
@@ -113,12 +113,18 @@ int proc_fork(void)
 	struct proc *child = proc_alloc();
 	if (!child)
 		return -EAGAIN;
-	child->mm = mm_fork(parent->mm);
-	if (!child->mm) {
+	spin_unlock(&child->lock);   /* P_USED: the scheduler passes it by */
+
+	/* Copying the resident pages is long: do it with no lock held. */
+	struct mm *mm = mm_fork(parent->mm);
+	spin_lock(&child->lock);
+	if (!mm) {
 		proc_free_slot(child);
 		spin_unlock(&child->lock);
 		return -ENOMEM;
 	}
+	child->mm = mm;
+	spin_unlock(&child->lock);
 	child->tf = parent->tf;
 	child->tf.a0 = 0;   /* fork returns 0 in the child */
 	for (int fd = 0; fd < NOFILE; fd++)
@@ -126,7 +132,6 @@ int proc_fork(void)
 	child->cwd = inode_dup(parent->cwd);
 	memcpy(child->name, parent->name, sizeof(child->name));
 	int pid = child->pid;
-	spin_unlock(&child->lock);
 
 	spin_lock(&wait_lock);
 	child->parent = parent;
@@ -201,12 +206,19 @@ int proc_wait(uint64_t ustatus)
 			spin_lock(&c->lock);
 			if (c->state == P_ZOMBIE) {
 				int pid = c->pid, status = c->xstatus;
-				proc_free_slot(c);
 				spin_unlock(&c->lock);
 				spin_unlock(&wait_lock);
-				/* The child is gone either way; a bad pointer only loses the status. */
+				/*
+				 * Copy the status out before the zombie goes, and with no
+				 * lock held; on a bad pointer it stays for the next wait.
+				 * Only this process waits for its children, so c is
+				 * still the same zombie afterwards.
+				 */
 				if (ustatus && copy_to_user(ustatus, &status, sizeof(status)) < 0)
 					return -EFAULT;
+				spin_lock(&c->lock);
+				proc_free_slot(c);
+				spin_unlock(&c->lock);
 				return pid;
 			}
 			spin_unlock(&c->lock);

@@ -6,8 +6,8 @@
  *   [C] only the process itself (running on its own kernel stack)
  *   [I] immutable while the slot is in use
  *
- * Lock order: wait_lock before any p->lock; never two p->locks at once
- * except parent-then-child in wait().
+ * Lock order: wait_lock before any p->lock; never two p->locks at once.
+ * p->lock before mm->lock (proc_vmmap); no spinlock across a user copy.
  */
 #ifndef PROC_PROC_H
 #define PROC_PROC_H

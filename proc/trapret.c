@@ -3,8 +3,6 @@
  * layer has decoded a trap, and the road back to user mode.
  */
 #include "proc/proc_internal.h"
-#include "arch/riscv/csr.h"
-#include "arch/riscv/hart.h"
 #include "arch/riscv/trap.h"
 #include "lib/printf.h"
 #include "mm/mm.h"
@@ -55,12 +53,5 @@ void proc_user_trap_return(void)
 	if (proc_killed(p))
 		proc_exit(-1);
 
-	irq_disable();
-	p->tf.kernel_sp = p->kstack;
-	p->tf.kernel_tp = (uint64_t)this_hart();
-	uint64_t s = csr_read(sstatus);
-	s &= ~(SSTATUS_SPP | SSTATUS_SUM);   /* to U-mode, no kernel access to user pages */
-	s |= SSTATUS_SPIE;                   /* interrupts on once in user mode */
-	csr_write(sstatus, s);
-	user_return(&p->tf);
+	trap_return_to_user(&p->tf, p->kstack);
 }

@@ -1,6 +1,7 @@
 /* Process system calls: thin wrappers that fetch arguments for proc/. */
 #include "syscall/syscall.h"
 #include "arch/riscv/timer.h"
+#include "fs/fs.h"
 #include "lib/errno.h"
 #include "mm/kmalloc.h"
 #include "mm/uaccess.h"
@@ -8,7 +9,6 @@
 
 #define EXEC_MAXARG  32
 #define EXEC_ARGLEN  4096   /* one argument, with its NUL */
-#define EXEC_PATHLEN 128
 
 long sys_fork(void)   { return proc_fork(); }
 long sys_exit(void)   { proc_exit(syscall_arg_int(0)); }
@@ -31,9 +31,10 @@ static void free_args(char **argv, int argc)
  */
 long sys_exec(void)
 {
-	char path[EXEC_PATHLEN];
-	if (syscall_arg_string(0, path, sizeof(path)) < 0)
-		return -EFAULT;
+	char path[FS_PATH_MAX];
+	int err_path = syscall_arg_string(0, path, sizeof(path));
+	if (err_path < 0)
+		return err_path;
 	uint64_t uargv = syscall_arg(1);
 	char *argv[EXEC_MAXARG + 1];
 	int argc = 0;

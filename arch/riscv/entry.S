@@ -4,8 +4,8 @@
  * OpenSBI jumps here in S-mode with the MMU off: a0 = hart id, a1 = the
  * device-tree blob's physical address. The code runs at its physical
  * address until it has turned on a boot page table that maps the first
- * GiB of RAM twice (identity and upper-half alias), then jumps to the
- * upper-half copy of itself. Only position-independent instructions
+ * GiB of RAM at its own address and BOOT_ALIAS_GIB GiB of it in the upper
+ * half, then jumps to the upper-half copy of itself. Only position-independent instructions
  * (auipc-based `la`) may be used before the jump.
  *
  * Secondary harts enter at _start_secondary (started through SBI HSM by
@@ -14,6 +14,7 @@
  */
 #include "arch/riscv/sv39.h"
 #include "arch/riscv/csr.h"
+#include "arch/riscv/hart.h"
 
 #define BOOT_PTE_FLAGS (PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)
 #define RAM_BASE 0x80000000
@@ -54,6 +55,8 @@ _start:
 
 /* A hart that entered _start late: wait for its stack, then go on as a secondary. */
 park:
+	li	t0, MAX_HARTS
+	bgeu	a0, t0, 3b          /* a hart we do not run: stop here for good */
 	la	t0, hart_release_pa
 	ld	t0, 0(t0)
 	beqz	t0, park

@@ -8,12 +8,13 @@
 #ifndef ARCH_RISCV_HART_H
 #define ARCH_RISCV_HART_H
 
+#define MAX_HARTS 8
+
+#ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stdint.h>
 #include "arch/riscv/context.h"
 #include "arch/riscv/csr.h"
-
-#define MAX_HARTS 8
 
 struct proc;
 
@@ -48,4 +49,5 @@ void hart_record(const struct boot_info *bi);
 /* How many harts have reached their scheduler. */
 int hart_started_count(void);
 
+#endif /* __ASSEMBLER__ */
 #endif

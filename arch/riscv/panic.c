@@ -124,7 +124,9 @@ void panic(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	printf("\npanic: %s (hart %d)\n", msg, this_hart_id());
-	backtrace((uint64_t)__builtin_return_address(0), read_fp());
+	/* Frame #0 is the call of panic(); the walk goes on from its caller's frame. */
+	uint64_t fp = read_fp();
+	backtrace(((uint64_t *)fp)[-1] - 4, ((uint64_t *)fp)[-2]);
 	sbi_shutdown(1);
 }
 

@@ -1,4 +1,4 @@
-/* The supervisor timer, through SBI: a tick every TICK_MS milliseconds. */
+/* The supervisor timer, through SBI: TICK_HZ ticks a second. */
 #ifndef ARCH_RISCV_TIMER_H
 #define ARCH_RISCV_TIMER_H
 

@@ -92,6 +92,18 @@ static void interrupt(uint64_t code, bool from_user)
 		device_intr();
 }
 
+void trap_return_to_user(struct trapframe *tf, uint64_t kstack)
+{
+	irq_disable();
+	tf->kernel_sp = kstack;
+	tf->kernel_tp = (uint64_t)this_hart();
+	uint64_t s = csr_read(sstatus);
+	s &= ~(SSTATUS_SPP | SSTATUS_SUM);   /* to U-mode; no kernel access to user pages */
+	s |= SSTATUS_SPIE;                   /* interrupts on once in user mode */
+	csr_write(sstatus, s);
+	user_return(tf);
+}
+
 void user_trap(struct trapframe *tf)
 {
 	uint64_t scause = csr_read(scause);
@@ -119,6 +131,8 @@ void kernel_trap(struct kframe *kf)
 	int access = fault_access(scause);
 
 	if (scause & SCAUSE_INTERRUPT) {
+		/* A user copy may have been interrupted: handlers get no SUM. */
+		csr_clear(sstatus, SSTATUS_SUM);   /* sret restores kf->sstatus */
 		interrupt(scause & ~SCAUSE_INTERRUPT, false);
 		return;
 	}

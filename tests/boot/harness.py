@@ -186,7 +186,7 @@ def run_case(c, kernel, results):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--kernel", required=True, help="the kernel ELF (build/kernel.elf)")
+    ap.add_argument("--kernel", help="the kernel ELF (build/kernel.elf)")
     ap.add_argument("--case", action="append", help="run only these cases")
     ap.add_argument("--list", action="store_true", help="list the cases")
     args = ap.parse_args()
@@ -194,6 +194,8 @@ def main():
         for c in case_table.CASES:
             print(c["name"])
         return 0
+    if not args.kernel:
+        ap.error("--kernel is required to run cases")
     selected = [c for c in case_table.CASES if not args.case or c["name"] in args.case]
     if args.case and len(selected) != len(args.case):
         sys.exit(f"harness: unknown case in {args.case}")
