@@ -15,12 +15,14 @@
  *   mm.eager=1     sbrk allocates at once instead of lazily
  *   mm.trace=1     one console line per page fault served
  *   test.panic=1   deliberately fault in the kernel (tests the panic report)
+ *   test.kstack=1  overflow a kernel stack (tests its guard page)
  */
 #include "arch/riscv/csr.h"
 #include "arch/riscv/fdt.h"
 #include "arch/riscv/hart.h"
 #include "arch/riscv/plic.h"
 #include "arch/riscv/sbi.h"
+#include "arch/riscv/sv39.h"
 #include "arch/riscv/poweroff.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/trap.h"
@@ -70,6 +72,27 @@ static void unsupported_boot_hart(void)
 	sbi_shutdown(1);
 }
 
+/* Recurse until the stack runs out (test.kstack=1). */
+static volatile int keep_recursing = 1;
+
+__attribute__((noinline)) int kstack_recurse(int depth)
+{
+	volatile char frame[256];
+	frame[0] = (char)depth;
+	if (keep_recursing)
+		return kstack_recurse(depth + 1) + frame[0];
+	return frame[0];
+}
+
+/* Overflow process slot 0's kernel stack: exercises its guard and trap.S's check. */
+static void deliberate_stack_overflow(void)
+{
+	uint64_t top = KSTACK_REGION + KSTACK_SLOT_SIZE;
+	printf("lazuli: test.kstack=1: recursing on the kernel stack at %p\n", (void *)top);
+	__asm__ volatile("mv sp, %0\n\tli a0, 0\n\tcall kstack_recurse"
+			 :: "r"(top) : "memory", "ra", "a0");
+}
+
 void kmain(uint64_t hartid, uint64_t dtb_pa)
 {
 	if (hartid >= MAX_HARTS)
@@ -106,6 +129,8 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 
 	if (bootarg_on("test.panic"))
 		deliberate_fault();
+	if (bootarg_on("test.kstack"))
+		deliberate_stack_overflow();
 
 	timer_start_hart();
 	if (bootarg_on("selftest")) {

@@ -31,7 +31,8 @@
 #include "lib/string.h"
 
 #define PAGE_MASK (PAGE_SIZE - 1)
-#define KSTACK_STRIDE (KSTACK_SIZE + PAGE_SIZE)   /* stack + its guard page */
+_Static_assert(KSTACK_SIZE == KSTACK_SLOT_SIZE - KSTACK_GUARD_SIZE,
+	       "a kernel stack fills its slot above the guard");
 
 uintptr_t physmap_offset = DIRECT_MAP_BASE;
 
@@ -133,7 +134,7 @@ void mm_init_hart(void)
 
 uint64_t mm_kstack_map(int slot)
 {
-	uint64_t base = KSTACK_REGION + (uint64_t)slot * KSTACK_STRIDE + PAGE_SIZE;
+	uint64_t base = KSTACK_REGION + (uint64_t)slot * KSTACK_SLOT_SIZE + KSTACK_GUARD_SIZE;
 	for (uint64_t va = base; va < base + KSTACK_SIZE; va += PAGE_SIZE) {
 		uint64_t pa = frame_alloc_zeroed(FRAME_KERNEL);
 		if (!pa || pt_map(kernel_root, va, pa, PTE_R | PTE_W | PTE_G | PTE_A | PTE_D))

@@ -94,9 +94,10 @@ void mm_set_eager(bool eager);
 bool mm_eager(void);
 
 /*
- * Kernel stacks: slot i gets KSTACK_SIZE bytes in the kernel-stack region
- * with an unmapped guard page below. Returns the stack's top, or 0 when
- * out of memory. Called at boot before any mm exists.
+ * Kernel stacks: slot i gets KSTACK_SIZE bytes at the top of its slot in
+ * the kernel-stack region (arch/riscv/sv39.h), with the unmapped guard
+ * below. Returns the stack's top, or 0 when out of memory. Called at boot
+ * before any mm exists.
  */
 #define KSTACK_SIZE (16 * 1024)
 uint64_t mm_kstack_map(int slot);

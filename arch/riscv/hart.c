@@ -39,9 +39,14 @@ static void release_parked(int id)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
+/* Where a hart reports a kernel-stack overflow (trap.S switches here). */
+#define EMERG_STACK_SIZE 4096
+static uint8_t emerg_stacks[MAX_HARTS][EMERG_STACK_SIZE] __attribute__((aligned(16)));
+
 void hart_set_self(int id)
 {
 	harts[id].id = id;
+	harts[id].emerg_stack = (uint64_t)&emerg_stacks[id][EMERG_STACK_SIZE];
 	__asm__ volatile("mv tp, %0" :: "r"(&harts[id]));
 }
 

@@ -9,6 +9,7 @@
 #define ARCH_RISCV_HART_H
 
 #define MAX_HARTS 8
+#define HART_EMERG_STACK 144  /* offsetof(struct hart, emerg_stack), for trap.S */
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
@@ -26,7 +27,11 @@ struct hart {
 	bool            irq_was_on;  /* interrupts on before the first push */
 	volatile bool   started;     /* set once the hart reaches its scheduler */
 	uint64_t        boot_stack;  /* top of this hart's boot/scheduler stack */
+	uint64_t        emerg_stack; /* top of a stack for reporting a kernel-stack overflow */
 };
+
+_Static_assert(__builtin_offsetof(struct hart, emerg_stack) == HART_EMERG_STACK,
+	       "HART_EMERG_STACK");
 
 extern struct hart harts[MAX_HARTS];
 

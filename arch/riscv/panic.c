@@ -130,6 +130,16 @@ void panic(const char *fmt, ...)
 	sbi_shutdown(1);
 }
 
+void kernel_stack_overflow(uint64_t sp)
+{
+	panic_enter();
+	printf("\npanic: kernel stack overflow (hart %d)\n", this_hart_id());
+	printf("  sp %p  sepc %p  stval %p\n", (void *)sp, (void *)csr_read(sepc),
+	       (void *)csr_read(stval));
+	backtrace(csr_read(sepc), read_fp());
+	sbi_shutdown(1);
+}
+
 void panic_trap(struct kframe *kf, const char *cause, uint64_t stval)
 {
 	panic_enter();

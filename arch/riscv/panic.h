@@ -9,6 +9,9 @@
 void panic_trap(struct kframe *kf, const char *cause, uint64_t stval)
 	__attribute__((noreturn));
 
+/* A trap found the kernel stack overflowed into its guard (trap.S). */
+void kernel_stack_overflow(uint64_t sp) __attribute__((noreturn));
+
 /* Print the frame-pointer chain starting at fp, first reporting pc. */
 void backtrace(uint64_t pc, uint64_t fp);
 

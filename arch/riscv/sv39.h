@@ -15,8 +15,10 @@
  *                       0x80000000 is at 0xffffffc080000000 and the kernel
  *                       image (linked at KERNEL_LINK_BASE) lies inside it.
  *                       MMIO devices are mapped the same way.
- *   0xffffffff00000000  kernel stacks, one slot per process, each with an
- *                       unmapped guard page below it.
+ *   0xffffffff00000000  kernel stacks: one 32 KiB slot per process, whose
+ *                       lower half is never mapped (the guard) and whose
+ *                       upper half is the stack. trap.S recognises a trap
+ *                       whose frame would land in a guard as an overflow.
  *
  * User space is the lower half: 0 .. USER_TOP (256 GiB), page 0 never mapped.
  */
@@ -74,6 +76,9 @@ static inline int pte_is_leaf(uint64_t pte) { return (pte & PTE_RWX) != 0; }
 #define DIRECT_MAP_BASE   _UL(0xffffffc000000000)
 #define KERNEL_LINK_BASE  _UL(0xffffffc080200000)
 #define KSTACK_REGION     _UL(0xffffffff00000000)
+#define KSTACK_SLOT_SHIFT 15                          /* 32 KiB slots */
+#define KSTACK_SLOT_SIZE  (_UL(1) << KSTACK_SLOT_SHIFT)
+#define KSTACK_GUARD_SIZE (KSTACK_SLOT_SIZE / 2)      /* lower half: unmapped */
 #define KERNEL_HALF_INDEX 256   /* first root entry of the kernel half */
 
 #endif

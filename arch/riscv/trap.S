@@ -14,6 +14,8 @@
  */
 #include "arch/riscv/context.h"
 #include "arch/riscv/csr.h"
+#include "arch/riscv/hart.h"
+#include "arch/riscv/sv39.h"
 
 	.section .text
 	.globl trap_vector
@@ -113,6 +115,24 @@ user_return:
 	sret
 
 from_kernel:
+	/*
+	 * Would the kframe land in a kernel stack's guard? Then the stack
+	 * has overflowed and every store below would fault again: report it
+	 * from the hart's emergency stack instead. t0 is parked in sscratch
+	 * (0 in the kernel) while we look.
+	 */
+	csrw	sscratch, t0
+	addi	t0, sp, -KF_SIZE
+	not	t0, t0
+	srli	t0, t0, 32
+	bnez	t0, 1f                  /* not in the kernel-stack region */
+	addi	t0, sp, -KF_SIZE
+	slli	t0, t0, 64 - KSTACK_SLOT_SHIFT
+	srli	t0, t0, 64 - KSTACK_SLOT_SHIFT   /* offset within the slot */
+	srli	t0, t0, 12
+	sltiu	t0, t0, KSTACK_GUARD_SIZE >> 12
+	bnez	t0, stack_overflow
+1:	csrrw	t0, sscratch, zero
 	addi	sp, sp, -KF_SIZE
 	sd	ra, KF_REG(1)(sp)
 	sd	gp, KF_REG(3)(sp)
@@ -167,3 +187,10 @@ from_kernel:
 	ld	t6, KF_REG(31)(sp)
 	addi	sp, sp, KF_SIZE
 	sret
+
+stack_overflow:
+	csrrw	t0, sscratch, zero
+	mv	a0, sp                  /* the overflowed sp, for the report */
+	ld	sp, HART_EMERG_STACK(tp)
+	call	kernel_stack_overflow   /* panics */
+2:	j	2b

@@ -24,6 +24,10 @@ SKELETON = [
          expect=[r"^panic: kernel store page fault \(hart \d\)",
                  r"stval 0xffffffff00000000", r"^backtrace:", r"#\d+ 0x[0-9a-f]+ kmain\+0x"],
          exit=1, timeout=30),
+    dict(name="kernel_stack_overflow", smp=1, mem="128M", append="test.kstack=1",
+         expect=[r"^panic: kernel stack overflow \(hart \d\)", r"^backtrace:",
+                 r"kstack_recurse\+0x"],
+         exit=1, timeout=30),
 ]
 
 CASES = SKELETON
