@@ -88,4 +88,14 @@ LAZY = [
     ]),
 ]
 
-CASES = SKELETON + SHELL + LAZY
+# --- a classic xv6-style program, built with -Dextra_programs ---
+# Needs the kernel built with -Dextra_programs=<repo>/tests/compat/xv6prog.c;
+# ./lazuli test builds that in build-compat/ and passes --compat-kernel.
+
+COMPAT = [
+    dict(name="xv6_compat", needs="compat", smp=2, mem="256M",
+         append="init=/xv6prog test=1", min_results=14, exit=0, timeout=120,
+         reject=[r"^panic"]),
+]
+
+CASES = SKELETON + SHELL + LAZY + COMPAT

@@ -187,6 +187,9 @@ def run_case(c, kernel, results):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kernel", help="the kernel ELF (build/kernel.elf)")
+    ap.add_argument("--compat-kernel",
+                    help="kernel built with -Dextra_programs=tests/compat/xv6prog.c, "
+                         "for the cases marked needs=compat (skipped without it)")
     ap.add_argument("--case", action="append", help="run only these cases")
     ap.add_argument("--list", action="store_true", help="list the cases")
     args = ap.parse_args()
@@ -199,9 +202,15 @@ def main():
     selected = [c for c in case_table.CASES if not args.case or c["name"] in args.case]
     if args.case and len(selected) != len(args.case):
         sys.exit(f"harness: unknown case in {args.case}")
+    kernels = {None: args.kernel, "compat": args.compat_kernel}
     results = Results()
     for c in selected:
-        run_case(c, args.kernel, results)
+        kernel = kernels[c.get("needs")]
+        if kernel:
+            run_case(c, kernel, results)
+        elif args.case:
+            results.record(c["name"], "kernel", False,
+                           f"needs --{c['needs']}-kernel")
     print(f"{results.passed} passed, {results.failed} failed")
     return 1 if results.failed else 0
 
