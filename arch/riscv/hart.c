@@ -11,11 +11,13 @@
 #include "lib/printf.h"
 
 #define HART_STACK_SIZE 16384
-#define HART_START_SPINS 100000000UL
+/* How long a started hart may take to report in: generous, for loaded hosts. */
+#define HART_START_SECONDS 10
 
 struct hart harts[MAX_HARTS];
 static int nharts;
 static int hart_ids[MAX_HARTS];
+static uint64_t timebase_hz;
 
 static uint8_t hart_stacks[MAX_HARTS][HART_STACK_SIZE] __attribute__((aligned(16)));
 
@@ -58,6 +60,7 @@ int hart_count(void)
 void hart_record(const struct boot_info *bi)
 {
 	nharts = bi->nharts;
+	timebase_hz = bi->timebase_hz ? bi->timebase_hz : 10000000;
 	for (int i = 0; i < nharts; i++)
 		hart_ids[i] = bi->hart_ids[i];
 }
@@ -80,7 +83,8 @@ void hart_start_others(void)
 			printf("lazuli: hart %d did not start (SBI error %ld)\n", id, err);
 			continue;
 		}
-		for (uint64_t spin = 0; !harts[id].started && spin < HART_START_SPINS; spin++)
+		uint64_t deadline = rdtime() + HART_START_SECONDS * timebase_hz;
+		while (!harts[id].started && rdtime() < deadline)
 			;
 		if (!harts[id].started)
 			printf("lazuli: hart %d did not report in\n", id);
