@@ -35,8 +35,6 @@
 #include "arch/riscv/csr.h"
 #include "mm/frame.h"
 
-#define PAGE_DOWN(x) ((x) & ~(uint64_t)4095)
-#define PAGE_BYTES   4096UL
 
 #define FAULT_AROUND_RUN     4    /* sequential faults before mapping ahead */
 #define FAULT_AROUND_PAGES   32   /* pages mapped ahead (128 KiB) */
@@ -60,14 +58,14 @@ static bool access_allowed(int prot, enum fault_access access)
 static void fault_around(struct mm *mm, struct vm_area *a, uint64_t page)
 {
 	a->seq_run = page == a->seq_next ? a->seq_run + 1 : 0;
-	a->seq_next = page + PAGE_BYTES;
+	a->seq_next = page + PAGE_SIZE;
 	if (a->seq_run < FAULT_AROUND_RUN || frame_free_count() < FAULT_AROUND_RESERVE)
 		return;
 	for (int i = 0; i < FAULT_AROUND_PAGES; i++) {
 		uint64_t next = a->seq_next;
 		if (next >= a->end || mm_populate_page(mm, a, next) != FAULT_OK)
 			break;
-		a->seq_next = next + PAGE_BYTES;
+		a->seq_next = next + PAGE_SIZE;
 	}
 }
 
@@ -80,15 +78,15 @@ enum fault_result mm_fault(struct mm *mm, uint64_t va, enum fault_access access)
 	struct vm_area *a = vma_find(&mm->areas, va);
 	enum fault_result r = FAULT_SEGV;
 	if (a && access_allowed(a->prot, access)) {
-		r = mm_populate_page(mm, a, PAGE_DOWN(va));
+		r = mm_populate_page(mm, a, page_down(va));
 		if (r == FAULT_OK)
-			fault_around(mm, a, PAGE_DOWN(va));
+			fault_around(mm, a, page_down(va));
 	}
 	spin_unlock(&mm->lock);
 
 	if (r == FAULT_OK)
 		__atomic_add_fetch(&mm_faults_served, 1, __ATOMIC_RELAXED);
 	else if (r == FAULT_STALE)
-		sfence_vma_addr(PAGE_DOWN(va));
+		sfence_vma_addr(page_down(va));
 	return r;
 }

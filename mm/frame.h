@@ -14,8 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PAGE_SIZE  4096UL
-#define PAGE_SHIFT 12
+#include "mm/page.h"
 
 /* What a frame is used for; counted separately for memstat. */
 enum frame_use {

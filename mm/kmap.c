@@ -30,7 +30,6 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-#define PAGE_MASK (PAGE_SIZE - 1)
 _Static_assert(KSTACK_SIZE == KSTACK_SLOT_SIZE - KSTACK_GUARD_SIZE,
 	       "a kernel stack fills its slot above the guard");
 
@@ -62,8 +61,8 @@ static void release_free(uint64_t start, uint64_t end, const struct mem_range *r
 {
 	uint64_t cur = start;
 	for (int i = 0; i < n; i++) {
-		uint64_t rs = res[i].base & ~PAGE_MASK;
-		uint64_t re = (res[i].base + res[i].size + PAGE_MASK) & ~PAGE_MASK;
+		uint64_t rs = page_down(res[i].base);
+		uint64_t re = page_up(res[i].base + res[i].size);
 		if (rs > cur)
 			frame_release_range(cur, rs < end ? rs : end);
 		if (re > cur)
@@ -94,17 +93,17 @@ static void map_kernel(const struct boot_info *bi)
 	kmap(k1, ram_end - k1, rw);
 
 	if (bi->uart_base)
-		kmap(bi->uart_base & ~PAGE_MASK, PAGE_SIZE, rw);
+		kmap(page_down(bi->uart_base), PAGE_SIZE, rw);
 	if (bi->plic_base)
-		kmap(bi->plic_base, (bi->plic_size + PAGE_MASK) & ~PAGE_MASK, rw);
+		kmap(bi->plic_base, page_up(bi->plic_size), rw);
 	if (bi->finisher_base)
-		kmap(bi->finisher_base & ~PAGE_MASK, PAGE_SIZE, rw);
+		kmap(page_down(bi->finisher_base), PAGE_SIZE, rw);
 }
 
 void mm_init(const struct boot_info *bi)
 {
 	uint64_t ram_end = bi->ram.base + bi->ram.size;
-	uint64_t meta = (image_pa(_kernel_end) + PAGE_MASK) & ~PAGE_MASK;
+	uint64_t meta = page_up(image_pa(_kernel_end));
 	uint64_t meta_size = frame_meta_size(bi->ram.base, ram_end);
 	frame_init_meta(bi->ram.base, ram_end, pa_to_kva(meta));
 

@@ -24,9 +24,6 @@
 #include "mm/kmalloc.h"
 #include "userland/include/lazuli/memstat.h"
 
-#define PAGE_MASK (PAGE_SIZE - 1)
-#define PAGE_UP(x) (((x) + PAGE_MASK) & ~PAGE_MASK)
-
 uint64_t kernel_root;
 uint64_t mm_faults_served;
 
@@ -153,7 +150,7 @@ static void tlb_removed(struct mm *mm)
 
 int mm_map(struct mm *mm, uint64_t va, uint64_t len, int prot, enum vma_kind kind)
 {
-	if ((va | len) & PAGE_MASK || va == 0 || va + len < va || va + len > USER_TOP)
+	if (!page_aligned(va | len) || va == 0 || va + len < va || va + len > USER_TOP)
 		return -EINVAL;
 	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
 		return -EINVAL;   /* W^X: never both */
@@ -204,15 +201,15 @@ int mm_write(struct mm *mm, uint64_t va, const void *src, size_t n)
 			err = -EFAULT;
 			break;
 		}
-		if (mm_populate_page(mm, a, va & ~PAGE_MASK) == FAULT_OOM) {
+		if (mm_populate_page(mm, a, page_down(va)) == FAULT_OOM) {
 			err = -ENOMEM;
 			break;
 		}
 		pte_t pte = pt_lookup(mm->root, va);
-		size_t chunk = PAGE_SIZE - (va & PAGE_MASK);
+		size_t chunk = PAGE_SIZE - page_offset(va);
 		if (chunk > n)
 			chunk = n;
-		memcpy((char *)pa_to_kva(pte_to_pa(pte)) + (va & PAGE_MASK), s, chunk);
+		memcpy((char *)pa_to_kva(pte_to_pa(pte)) + page_offset(va), s, chunk);
 		va += chunk;
 		s += chunk;
 		n -= chunk;
@@ -254,7 +251,7 @@ long mm_brk(struct mm *mm, long delta)
 	if (ret)
 		goto out;
 
-	uint64_t old_end = heap->end, new_end = PAGE_UP(target);
+	uint64_t old_end = heap->end, new_end = page_up(target);
 	if (new_end > old_end) {
 		heap->end = new_end;
 		if (eager_mode && populate_range(mm, heap, old_end, new_end)) {

@@ -7,9 +7,8 @@
 #include "mm/vma.h"
 #include "mm/mm.h"
 #include "mm/kmalloc.h"
+#include "mm/page.h"
 #include "lib/errno.h"
-
-#define PAGE_MASK 4095UL
 
 struct vm_area *vma_find(struct vma_list *l, uint64_t va)
 {
@@ -48,7 +47,7 @@ static uint64_t ceiling_of(const struct vm_area *a)
 int vma_insert(struct vma_list *l, uint64_t start, uint64_t end, int prot,
 	       int kind, struct vm_area **out)
 {
-	if ((start | end) & PAGE_MASK || end < start)
+	if (!page_aligned(start | end) || end < start)
 		return -EINVAL;
 	if (start == end && kind != VMA_HEAP)
 		return -EINVAL;
@@ -97,7 +96,7 @@ void vma_remove(struct vma_list *l, struct vm_area *a)
 int vma_split(struct vma_list *l, struct vm_area *a, uint64_t addr, struct vm_area **upper)
 {
 	(void)l;
-	if (addr & PAGE_MASK || addr <= a->start || addr >= a->end)
+	if (!page_aligned(addr) || addr <= a->start || addr >= a->end)
 		return -EINVAL;
 	struct vm_area *b = kmalloc(sizeof(*b));
 	if (!b)
@@ -127,9 +126,8 @@ int vma_brk_target(const struct vm_area *heap, uint64_t brk, long delta,
 		if (__builtin_add_overflow(brk, (uint64_t)delta, &target))
 			return -ENOMEM;
 		/* The page holding the last byte must end at or below limit. */
-		if (target > limit || ((target + PAGE_MASK) & ~PAGE_MASK) > limit ||
-		    target + PAGE_MASK < target)
-			return -ENOMEM;
+		if (page_up(target) < target || page_up(target) > limit)
+			return -ENOMEM;   /* page_up wrapped, or past the limit */
 	} else {
 		uint64_t shrink = -(uint64_t)delta;
 		if (shrink > brk - heap->start)

@@ -26,15 +26,13 @@
 #include "fs/fs.h"
 #include "lib/errno.h"
 #include "lib/string.h"
-#include "mm/frame.h"
+#include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "userland/include/lazuli/stat.h"
 
 #define USER_STACK_SIZE (1024 * 1024)
 #define EXEC_MAXARG     32
 #define EXEC_ARGBYTES   (64 * 1024)   /* strings + pointers on the stack */
-#define PAGE_UP(x)      (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
-#define PAGE_DOWN(x)    ((x) & ~(PAGE_SIZE - 1))
 
 static int read_exact(struct inode *ip, void *dst, uint64_t off, size_t n)
 {
@@ -51,7 +49,7 @@ static int segment_prot(uint32_t flags)
 /* Copy [off, off+n) of the file to va in mm, a page at a time. */
 static int load_bytes(struct mm *mm, struct inode *ip, uint64_t va, uint64_t off, uint64_t n)
 {
-	void *buf = page_alloc();
+	void *buf = kmalloc(PAGE_SIZE);
 	if (!buf)
 		return -ENOMEM;
 	int err = 0;
@@ -64,7 +62,7 @@ static int load_bytes(struct mm *mm, struct inode *ip, uint64_t va, uint64_t off
 		off += chunk;
 		n -= chunk;
 	}
-	page_free(buf);
+	kfree(buf);
 	return err;
 }
 
@@ -80,15 +78,15 @@ static int load_segment(struct mm *mm, struct inode *ip, const struct elf_phdr *
 		return -ENOEXEC;   /* never W+X */
 	if (ph->offset + ph->filesz < ph->offset)
 		return -ENOEXEC;
-	uint64_t start = PAGE_DOWN(ph->vaddr);
-	int err = mm_map(mm, start, PAGE_UP(end) - start, segment_prot(ph->flags), VMA_IMAGE);
+	uint64_t start = page_down(ph->vaddr);
+	int err = mm_map(mm, start, page_up(end) - start, segment_prot(ph->flags), VMA_IMAGE);
 	if (err)
 		return err == -ENOMEM ? err : -ENOEXEC;
 	err = load_bytes(mm, ip, ph->vaddr, ph->offset, ph->filesz);
 	if (err)
 		return err;
-	if (PAGE_UP(end) > *image_end)
-		*image_end = PAGE_UP(end);
+	if (page_up(end) > *image_end)
+		*image_end = page_up(end);
 	return 0;
 }
 
