@@ -63,7 +63,7 @@ static void fault_around(struct mm *mm, struct vm_area *a, uint64_t page)
 		return;
 	for (int i = 0; i < FAULT_AROUND_PAGES; i++) {
 		uint64_t next = a->seq_next;
-		if (next >= a->end || mm_populate_page(mm, a, next) != FAULT_OK)
+		if (next >= a->end || mm_populate_page(mm, a, next, NULL) != FAULT_OK)
 			break;
 		a->seq_next = next + PAGE_SIZE;
 	}
@@ -78,7 +78,7 @@ enum fault_result mm_fault(struct mm *mm, uint64_t va, enum fault_access access)
 	struct vm_area *a = vma_find(&mm->areas, va);
 	enum fault_result r = FAULT_SEGV;
 	if (a && access_allowed(a->prot, access)) {
-		r = mm_populate_page(mm, a, page_down(va));
+		r = mm_populate_page(mm, a, page_down(va), NULL);
 		if (r == FAULT_OK)
 			fault_around(mm, a, page_down(va));
 	}

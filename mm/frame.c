@@ -55,7 +55,6 @@ void frame_init_meta(uint64_t base, uint64_t end, void *meta)
 					     .use = FRAME_KERNEL, .reserved = 1 };
 	free_head = NO_FRAME;
 	memset(&stats, 0, sizeof(stats));
-	stats.total = 0;
 }
 
 void frame_release_range(uint64_t start, uint64_t end)

@@ -24,7 +24,6 @@
 #include "mm/frame.h"
 #include "mm/pt.h"
 #include "mm/physmap.h"
-#include "arch/riscv/csr.h"
 #include "arch/riscv/fdt.h"
 #include "arch/riscv/sv39.h"
 #include "lib/printf.h"
@@ -127,8 +126,7 @@ void mm_init(const struct boot_info *bi)
 
 void mm_init_hart(void)
 {
-	csr_write(satp, SATP_MODE_SV39 | (kernel_root >> PAGE_SHIFT));
-	sfence_vma_all();
+	mm_load_root(kernel_root);
 }
 
 uint64_t mm_kstack_map(int slot)

@@ -110,6 +110,12 @@ void mm_destroy(struct mm *mm)
 	mm_free(mm);
 }
 
+void mm_load_root(uint64_t root)
+{
+	csr_write(satp, SATP_MODE_SV39 | (root >> PAGE_SHIFT));
+	sfence_vma_all();   /* no ASIDs: a new satp needs a full flush */
+}
+
 void mm_activate(struct mm *mm)
 {
 	int h = this_hart_id();
@@ -128,9 +134,7 @@ void mm_activate(struct mm *mm)
 		__atomic_add_fetch(&mm->refs, 1, __ATOMIC_ACQ_REL);
 		active[h].gen = __atomic_load_n(&mm->tlb_gen, __ATOMIC_ACQUIRE);
 	}
-	uint64_t root = mm ? mm->root : kernel_root;
-	csr_write(satp, SATP_MODE_SV39 | (root >> PAGE_SHIFT));
-	sfence_vma_all();   /* no ASIDs: a new satp needs a full flush */
+	mm_load_root(mm ? mm->root : kernel_root);
 	active[h].mm = mm;
 	if (old)
 		__atomic_sub_fetch(&old->refs, 1, __ATOMIC_ACQ_REL);
@@ -171,22 +175,24 @@ out:
 	return err;
 }
 
-/*
- * Give the page at va (in area a) a zeroed frame. Caller holds mm->lock.
- * Returns FAULT_OK, FAULT_STALE if it was already mapped, or FAULT_OOM.
- */
-enum fault_result mm_populate_page(struct mm *mm, struct vm_area *a, uint64_t va)
+enum fault_result mm_populate_page(struct mm *mm, struct vm_area *a, uint64_t va,
+				   uint64_t *pa)
 {
 	pte_t *pte = pt_walk(mm->root, va, true, &mm->pt_pages);
 	if (!pte)
 		return FAULT_OOM;
-	if (*pte & PTE_V)
+	if (*pte & PTE_V) {
+		if (pa)
+			*pa = pte_to_pa(*pte);
 		return FAULT_STALE;
-	uint64_t pa = frame_alloc_zeroed(FRAME_USER);
-	if (!pa)
+	}
+	uint64_t frame = frame_alloc_zeroed(FRAME_USER);
+	if (!frame)
 		return FAULT_OOM;
-	*pte = pa_to_pte(pa) | mm_pte_flags(a->prot) | PTE_V;
+	*pte = pa_to_pte(frame) | mm_pte_flags(a->prot) | PTE_V;
 	a->resident++;
+	if (pa)
+		*pa = frame;
 	return FAULT_OK;
 }
 
@@ -201,15 +207,15 @@ int mm_write(struct mm *mm, uint64_t va, const void *src, size_t n)
 			err = -EFAULT;
 			break;
 		}
-		if (mm_populate_page(mm, a, page_down(va)) == FAULT_OOM) {
+		uint64_t pa;
+		if (mm_populate_page(mm, a, page_down(va), &pa) == FAULT_OOM) {
 			err = -ENOMEM;
 			break;
 		}
-		pte_t pte = pt_lookup(mm->root, va);
 		size_t chunk = PAGE_SIZE - page_offset(va);
 		if (chunk > n)
 			chunk = n;
-		memcpy((char *)pa_to_kva(pte_to_pa(pte)) + page_offset(va), s, chunk);
+		memcpy((char *)pa_to_kva(pa) + page_offset(va), s, chunk);
 		va += chunk;
 		s += chunk;
 		n -= chunk;
@@ -222,7 +228,7 @@ int mm_write(struct mm *mm, uint64_t va, const void *src, size_t n)
 static int populate_range(struct mm *mm, struct vm_area *a, uint64_t start, uint64_t end)
 {
 	for (uint64_t va = start; va < end; va += PAGE_SIZE)
-		if (mm_populate_page(mm, a, va) == FAULT_OOM)
+		if (mm_populate_page(mm, a, va, NULL) == FAULT_OOM)
 			return -ENOMEM;
 	return 0;
 }
@@ -246,7 +252,7 @@ long mm_brk(struct mm *mm, long delta)
 	if (!heap)
 		goto out;
 	uint64_t old = mm->brk, target;
-	uint64_t limit = vma_growth_limit(&mm->areas, heap, USER_TOP);
+	uint64_t limit = vma_growth_limit(heap, USER_TOP);
 	ret = vma_brk_target(heap, old, delta, limit, &target);
 	if (ret)
 		goto out;

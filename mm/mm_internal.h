@@ -38,9 +38,14 @@ void mm_free(struct mm *mm);
 uint64_t mm_pte_flags(int prot);
 
 /*
- * Give the page at va (page-aligned, inside a) a zeroed frame.
- * Caller holds mm->lock. FAULT_OK, FAULT_STALE (already mapped) or FAULT_OOM.
+ * Give the page at va (page-aligned, inside a) a zeroed frame; *pa (if not
+ * NULL) gets the page's frame, new or already there. Caller holds
+ * mm->lock. FAULT_OK, FAULT_STALE (already mapped) or FAULT_OOM.
  */
-enum fault_result mm_populate_page(struct mm *mm, struct vm_area *a, uint64_t va);
+enum fault_result mm_populate_page(struct mm *mm, struct vm_area *a, uint64_t va,
+				   uint64_t *pa);
+
+/* Load root into this hart's satp and flush (no ASIDs are used). */
+void mm_load_root(uint64_t root);
 
 #endif

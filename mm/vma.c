@@ -38,12 +38,6 @@ static uint64_t floor_of(const struct vm_area *b)
 	return b->kind == VMA_STACK ? b->start - VMA_GUARD_SIZE : b->start;
 }
 
-/* Highest address an area must stay above because of a. */
-static uint64_t ceiling_of(const struct vm_area *a)
-{
-	return a->end;
-}
-
 int vma_insert(struct vma_list *l, uint64_t start, uint64_t end, int prot,
 	       int kind, struct vm_area **out)
 {
@@ -62,7 +56,7 @@ int vma_insert(struct vma_list *l, uint64_t start, uint64_t end, int prot,
 		link = &(*link)->next;
 	}
 	/* [low, end) must lie between prev and the area after it. */
-	if (prev && (ceiling_of(prev) > low || (prev->start == start && start == end)))
+	if (prev && (prev->end > low || (prev->start == start && start == end)))
 		return -EINVAL;
 	if (*link && floor_of(*link) < end)
 		return -EINVAL;
@@ -93,9 +87,8 @@ void vma_remove(struct vma_list *l, struct vm_area *a)
 	kfree(a);
 }
 
-int vma_split(struct vma_list *l, struct vm_area *a, uint64_t addr, struct vm_area **upper)
+int vma_split(struct vm_area *a, uint64_t addr, struct vm_area **upper)
 {
-	(void)l;
 	if (!page_aligned(addr) || addr <= a->start || addr >= a->end)
 		return -EINVAL;
 	struct vm_area *b = kmalloc(sizeof(*b));
@@ -110,9 +103,8 @@ int vma_split(struct vma_list *l, struct vm_area *a, uint64_t addr, struct vm_ar
 	return 0;
 }
 
-uint64_t vma_growth_limit(struct vma_list *l, struct vm_area *a, uint64_t limit)
+uint64_t vma_growth_limit(const struct vm_area *a, uint64_t limit)
 {
-	(void)l;
 	if (a->next && floor_of(a->next) < limit)
 		return floor_of(a->next);
 	return limit;

@@ -52,13 +52,13 @@ void vma_remove(struct vma_list *l, struct vm_area *a);
  * protection and kind. The caller moves resident counts. 0 or -EINVAL /
  * -ENOMEM.
  */
-int vma_split(struct vma_list *l, struct vm_area *a, uint64_t addr, struct vm_area **upper);
+int vma_split(struct vm_area *a, uint64_t addr, struct vm_area **upper);
 
 /*
  * How far a's end may grow: the lowest address the area above a (or its
  * guard page, for a stack) begins, capped at limit.
  */
-uint64_t vma_growth_limit(struct vma_list *l, struct vm_area *a, uint64_t limit);
+uint64_t vma_growth_limit(const struct vm_area *a, uint64_t limit);
 
 /*
  * The brk arithmetic. Given the heap area, the current break and delta,
