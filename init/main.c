@@ -58,7 +58,7 @@ static void print_banner(void)
 /* Touch an unmapped kernel address: exercises the panic report. */
 static void deliberate_fault(void)
 {
-	volatile uint64_t *bad = (volatile uint64_t *)0xffffffff00000000UL;   /* a guard page */
+	volatile uint64_t *bad = (volatile uint64_t *)KSTACK_REGION;   /* slot 0's guard */
 	printf("lazuli: test.panic=1: storing to %p\n", (void *)bad);
 	*bad = 1;
 }

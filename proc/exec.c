@@ -31,8 +31,6 @@
 #include "userland/include/lazuli/stat.h"
 
 #define USER_STACK_SIZE (1024 * 1024)
-#define EXEC_MAXARG     32
-#define EXEC_ARGBYTES   (64 * 1024)   /* strings + pointers on the stack */
 
 static int read_exact(struct inode *ip, void *dst, uint64_t off, size_t n)
 {

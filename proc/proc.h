@@ -20,6 +20,9 @@
 #define NPROC     128   /* process slots */
 #define NOFILE    16    /* open files per process */
 #define PROC_NAME 16    /* name shown in kill messages, pmap, ps */
+#define EXEC_MAXARG   32          /* arguments exec takes (xv6's MAXARG) */
+#define EXEC_ARGLEN   4096        /* one argument, with its NUL */
+#define EXEC_ARGBYTES (64 * 1024) /* all strings and pointers on the new stack */
 
 struct file;
 struct inode;

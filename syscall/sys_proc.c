@@ -7,8 +7,6 @@
 #include "mm/uaccess.h"
 #include "proc/proc.h"
 
-#define EXEC_MAXARG  32
-#define EXEC_ARGLEN  4096   /* one argument, with its NUL */
 
 long sys_fork(void)   { return proc_fork(); }
 long sys_exit(void)   { proc_exit(syscall_arg_int(0)); }

@@ -25,6 +25,9 @@
 
 #define FDT_MAX_DEPTH  16
 
+/* QEMU virt's timebase, should a tree lack timebase-frequency. */
+#define DEFAULT_TIMEBASE_HZ 10000000
+
 struct fdt_header {
 	uint32_t magic, totalsize, off_dt_struct, off_dt_strings;
 	uint32_t off_mem_rsvmap, version, last_comp_version;
@@ -219,6 +222,8 @@ int fdt_parse(uint64_t dtb_pa, struct boot_info *bi)
 			return -EINVAL;
 		}
 	}
+	if (!bi->timebase_hz)
+		bi->timebase_hz = DEFAULT_TIMEBASE_HZ;
 	return bi->ram.size ? 0 : -EINVAL;
 }
 

@@ -33,7 +33,10 @@ struct boot_info {
 	char             bootargs[BOOT_ARGS_MAX];    /* /chosen bootargs */
 };
 
-/* Parse the blob at dtb_pa (reached through the direct map); 0 or -EINVAL. */
+/*
+ * Parse the blob at dtb_pa (reached through the direct map); 0 or -EINVAL.
+ * timebase_hz is never 0 afterwards.
+ */
 int fdt_parse(uint64_t dtb_pa, struct boot_info *bi);
 
 /* Value of "key=value" in bootargs, copied into buf; NULL if absent. */

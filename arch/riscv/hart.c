@@ -60,7 +60,7 @@ int hart_count(void)
 void hart_record(const struct boot_info *bi)
 {
 	nharts = bi->nharts;
-	timebase_hz = bi->timebase_hz ? bi->timebase_hz : 10000000;
+	timebase_hz = bi->timebase_hz;
 	for (int i = 0; i < nharts; i++)
 		hart_ids[i] = bi->hart_ids[i];
 }

@@ -16,6 +16,7 @@
 #include "arch/riscv/csr.h"
 #include "arch/riscv/hart.h"
 #include "arch/riscv/sbi.h"
+#include "arch/riscv/sv39.h"
 #include "arch/riscv/uart.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -79,7 +80,7 @@ static void print_frame(int i, uint64_t pc)
 
 static bool kernel_addr(uint64_t a)
 {
-	return a >= 0xffffffc000000000UL && (a & 7) == 0;
+	return a >= DIRECT_MAP_BASE && (a & 7) == 0;
 }
 
 void backtrace(uint64_t pc, uint64_t fp)

@@ -13,7 +13,7 @@ static uint64_t ticks;         /* [A] */
 
 void timer_init(uint64_t timebase_hz)
 {
-	interval = (timebase_hz ? timebase_hz : 10000000) / TICK_HZ;
+	interval = timebase_hz / TICK_HZ;
 	counting_hart = this_hart_id();
 }
 

@@ -7,7 +7,7 @@
 
 #define TICK_HZ 100
 
-void     timer_init(uint64_t timebase_hz);   /* boot hart, once */
+void     timer_init(uint64_t timebase_hz);   /* boot hart, once; hz > 0 */
 void     timer_start_hart(void);             /* arm this hart's first tick */
 /* Timer interrupt on this hart: re-arm; true if the tick count advanced. */
 bool     timer_intr(void);
