@@ -177,6 +177,13 @@ static int copy_in(enum io_space space, void *dst, uint64_t src, size_t n)
 	return 0;
 }
 
+/* Bytes from pos to the end of its page, at most left. */
+static size_t chunk_in_page(uint64_t pos, size_t left)
+{
+	size_t chunk = PAGE_SIZE - pos % PAGE_SIZE;
+	return chunk < left ? chunk : left;
+}
+
 long inode_readi(struct inode *ip, enum io_space space, uint64_t dst,
                  uint64_t off, size_t n)
 {
@@ -189,9 +196,7 @@ long inode_readi(struct inode *ip, enum io_space space, uint64_t dst,
 	while (done < n) {
 		uint64_t pos = off + done;
 		size_t in_page = pos % PAGE_SIZE;
-		size_t chunk = PAGE_SIZE - in_page;
-		if (chunk > n - done)
-			chunk = n - done;
+		size_t chunk = chunk_in_page(pos, n - done);
 
 		const uint8_t *page = pagemap_lookup(&ip->pages, pos / PAGE_SIZE);
 		const void *from = page ? page + in_page : zero_page;
@@ -215,9 +220,7 @@ long inode_writei(struct inode *ip, enum io_space space, uint64_t src,
 	while (done < n) {
 		uint64_t pos = off + done;
 		size_t in_page = pos % PAGE_SIZE;
-		size_t chunk = PAGE_SIZE - in_page;
-		if (chunk > n - done)
-			chunk = n - done;
+		size_t chunk = chunk_in_page(pos, n - done);
 
 		uint8_t *page = pagemap_populate(&ip->pages, pos / PAGE_SIZE);
 		if (page == NULL) {

@@ -15,9 +15,11 @@
 long uaccess_copy(void *dst, const void *src, size_t n);
 long uaccess_strncpy(char *dst, const char *usrc, size_t max);
 
-static bool user_range_ok(uint64_t addr, size_t n)
+bool user_range_ok(uint64_t addr, size_t n)
 {
-	return addr + n >= addr && addr + n <= USER_TOP;
+	if (n == 0)
+		return true;
+	return addr >= PAGE_SIZE && addr < USER_TOP && n <= USER_TOP - addr;
 }
 
 int copy_to_user(uint64_t udst, const void *src, size_t n)

@@ -11,8 +11,17 @@
 #ifndef MM_UACCESS_H
 #define MM_UACCESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * May [addr, addr+n) be handed to the copy routines? Wholly in the user
+ * half, no wrap-around, and not on page 0 (never mapped). An empty range
+ * is always fine. The copies check this themselves; callers that must
+ * know before they consume data (a pipe, the console) ask first.
+ */
+bool user_range_ok(uint64_t addr, size_t n);
 
 int  copy_to_user(uint64_t udst, const void *src, size_t n);
 int  copy_from_user(void *dst, uint64_t usrc, size_t n);

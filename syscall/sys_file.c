@@ -16,8 +16,6 @@
 #include "fs/fs.h"
 #include "fs/pipe.h"
 #include "lib/errno.h"
-#include "mm/frame.h"
-#include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "proc/proc.h"
 #include "syscall/syscall.h"
@@ -62,19 +60,10 @@ static int fd_install(struct file *f)
 }
 
 /*
- * May [addr, addr + n) be a user buffer? It must lie in the user half
- * without wrapping, and not in page 0, which is never mapped. Checked up
- * front so that a bad buffer fails before a pipe or the console gives up
- * bytes that could then not be delivered.
+ * Fetch the buffer and length arguments of read/write; 0 or an error.
+ * The range is checked up front so that a bad buffer fails before a pipe
+ * or the console gives up bytes that could then not be delivered.
  */
-static bool user_buffer_ok(uint64_t addr, uint64_t n)
-{
-	if (n == 0)
-		return true;
-	return addr >= PAGE_SIZE && addr < USER_TOP && n <= USER_TOP - addr;
-}
-
-/* Fetch the buffer and length arguments of read/write; 0 or an error. */
 static int arg_buffer(int buf_arg, int len_arg, uint64_t *addr, size_t *n)
 {
 	int len = syscall_arg_int(len_arg);
@@ -83,38 +72,29 @@ static int arg_buffer(int buf_arg, int len_arg, uint64_t *addr, size_t *n)
 		return -EINVAL;
 	*addr = syscall_arg(buf_arg);
 	*n = (size_t)len;
-	return user_buffer_ok(*addr, *n) ? 0 : -EFAULT;
+	return user_range_ok(*addr, *n) ? 0 : -EFAULT;
+}
+
+/* (fd, buf, n) checked, then handed to file_read or file_write. */
+static long transfer(long (*op)(struct file *f, uint64_t ubuf, size_t n))
+{
+	struct file *f = arg_file(0, NULL);
+	uint64_t buf;
+	size_t n;
+
+	if (f == NULL)
+		return -EBADF;
+	int err = arg_buffer(1, 2, &buf, &n);
+	if (err)
+		return err;
+	return op(f, buf, n);
 }
 
 /* read(fd, buf, n): bytes read, 0 at end of file. */
-long sys_read(void)
-{
-	struct file *f = arg_file(0, NULL);
-	uint64_t buf;
-	size_t n;
-
-	if (f == NULL)
-		return -EBADF;
-	int err = arg_buffer(1, 2, &buf, &n);
-	if (err)
-		return err;
-	return file_read(f, buf, n);
-}
+long sys_read(void)  { return transfer(file_read); }
 
 /* write(fd, buf, n): bytes written. */
-long sys_write(void)
-{
-	struct file *f = arg_file(0, NULL);
-	uint64_t buf;
-	size_t n;
-
-	if (f == NULL)
-		return -EBADF;
-	int err = arg_buffer(1, 2, &buf, &n);
-	if (err)
-		return err;
-	return file_write(f, buf, n);
-}
+long sys_write(void) { return transfer(file_write); }
 
 /* close(fd) */
 long sys_close(void)
@@ -150,7 +130,7 @@ long sys_pipe(void)
 	struct file *rf, *wf;
 	int fds[2];
 
-	if (!user_buffer_ok(ufds, sizeof(fds)))
+	if (!user_range_ok(ufds, sizeof(fds)))
 		return -EFAULT;
 	int err = pipe_alloc(&rf, &wf);
 	if (err)
@@ -190,7 +170,7 @@ long sys_fstat(void)
 
 	if (f == NULL)
 		return -EBADF;
-	if (!user_buffer_ok(ust, sizeof(st)))
+	if (!user_range_ok(ust, sizeof(st)))
 		return -EFAULT;
 	int err = file_stat(f, &st);
 	if (err)
