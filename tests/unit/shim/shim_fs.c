@@ -36,18 +36,6 @@ __asm__(".section .rodata\n"
         "fsimg_start:\nfsimg_end:\n"
         ".text\n");
 
-void panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "panic: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	abort();
-}
-
 static bool take_budget(void)
 {
 	if (shim_fs_alloc_budget == 0)
@@ -93,34 +81,6 @@ void page_free(void *kva)
 		panic("page_free: bad page %p", kva);
 	shim_fs_pages--;
 	free(kva);
-}
-
-void spin_init(struct spinlock *lk, const char *name)
-{
-	lk->locked = 0;
-	lk->hart = -1;
-	lk->name = name;
-}
-
-void spin_lock(struct spinlock *lk)
-{
-	if (lk->locked)
-		panic("spin_lock: %s already held", lk->name);
-	lk->locked = 1;
-	lk->hart = 0;
-}
-
-void spin_unlock(struct spinlock *lk)
-{
-	if (!lk->locked)
-		panic("spin_unlock: %s not held", lk->name);
-	lk->locked = 0;
-	lk->hart = -1;
-}
-
-bool spin_held(const struct spinlock *lk)
-{
-	return lk->locked;
 }
 
 void sleep_init(struct sleeplock *sl, const char *name)

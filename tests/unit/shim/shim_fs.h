@@ -2,12 +2,13 @@
  * Host shim for the fs unit test (tests/unit/test_fs.c).
  *
  * shim_fs.c stands in for the kernel services the real fs/ sources call:
- * spinlocks and sleeplocks (single-threaded: taking a held lock is a bug
- * and aborts), kmalloc and page_alloc (malloc, counted, with an optional
- * failure budget), the user-copy routines (user addresses are host
- * pointers; page 0 and one configurable range fault), the current process
- * and sleep/wakeup (sleeping calls a hook the test installs), uart_write
- * (captured) and panic (aborts).
+ * sleeplocks (single-threaded: taking a held lock is a bug and aborts),
+ * kmalloc and page_alloc (malloc, counted, with an optional failure
+ * budget), the user-copy routines (user addresses are host pointers; page
+ * 0 and one configurable range fault), the current process and
+ * sleep/wakeup (sleeping calls a hook the test installs) and uart_write
+ * (captured). Spinlocks and panic (which aborts) come from shim_kernel.c,
+ * shared with the mm test.
  */
 #ifndef SHIM_FS_H
 #define SHIM_FS_H
