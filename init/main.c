@@ -14,6 +14,8 @@
  *   selftest=1     run the kernel's self-tests instead of init, power off
  *   mm.eager=1     sbrk allocates at once instead of lazily
  *   mm.trace=1     one console line per page fault served
+ *   mm.faultaround=N  pages mapped ahead of a run of sequential faults
+ *                  (default 32, 0 = off, at most 64)
  *   test.panic=1   deliberately fault in the kernel (tests the panic report)
  *   test.kstack=1  overflow a kernel stack (tests its guard page)
  */
@@ -41,6 +43,22 @@ static bool bootarg_on(const char *key)
 {
 	char v[8];
 	return bootarg_get(&boot, key, v, sizeof(v)) && strcmp(v, "1") == 0;
+}
+
+/* A decimal boot argument into *out; false when absent or not a number. */
+static bool bootarg_uint(const char *key, unsigned *out)
+{
+	char v[16];
+	if (!bootarg_get(&boot, key, v, sizeof(v)) || !v[0])
+		return false;
+	unsigned n = 0;
+	for (const char *c = v; *c; c++) {
+		if (*c < '0' || *c > '9' || n > 100000)
+			return false;
+		n = n * 10 + (unsigned)(*c - '0');
+	}
+	*out = n;
+	return true;
 }
 
 static void print_banner(void)
@@ -112,6 +130,9 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	print_banner();
 
 	mm_set_eager(bootarg_on("mm.eager"));
+	unsigned ahead;
+	if (bootarg_uint("mm.faultaround", &ahead))
+		mm_set_faultaround(ahead);
 	proc_set_trace(bootarg_on("mm.trace"));
 	proc_set_test_mode(bootarg_on("test"));
 

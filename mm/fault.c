@@ -1,46 +1,87 @@
 /*
- * The page-fault handler: where lazy allocation happens.
+ * The page-fault handler: where every page-fault trick happens.
  *
  * A page fault is the hardware telling us a translation was missing or
- * did not allow the access. For a user address space there are exactly
- * these cases (docs/mm.md has the table):
+ * did not allow the access. mm_fault decides what it means from three
+ * facts and nothing else: the area holding the address, the PTE for it,
+ * and the access. fault_decide() is that table made executable
+ * (docs/mm.md has it with the reasons):
  *
- *   address outside every area (above the break, the stack's guard page,
- *   page 0, the kernel half) .................... FAULT_SEGV: kill
- *   inside an area that forbids the access (store to text, fetch from
- *   data or heap, load from an execute-only page) .. FAULT_SEGV: kill
- *   inside an area, page not yet mapped ........... allocate, zero, map: FAULT_OK
- *   ... and no frame left ......................... FAULT_OOM: kill
- *   inside an area, page already mapped ........... a stale TLB entry from
- *                                                   before the page was
- *                                                   mapped: flush it, FAULT_STALE
+ *   area                PTE                      verdict
+ *   none                -                        no mapping allows it: kill
+ *   forbids the access  -                        no mapping allows it: kill
+ *   allows it           absent                   fill from the area's backing
+ *   allows it           present, permits it      stale TLB entry: fence, retry
+ *   allows it           present, forbids it      the area's rule for that case
+ *
+ * Anonymous memory has no rule for the last row yet (copy-on-write will
+ * be the first), so there it means the kernel's own state is broken: the
+ * process is killed with one line saying so, and never left looping. The
+ * same goes for a stale fault that comes back at the same address and pc
+ * right after its fence: the fence cannot have been the cure.
+ *
+ * Why a stale fault exists at all. The privileged spec (Volume II, v1.12,
+ * section 4.2.1, "Supervisor Memory-Management Fence Instruction"):
+ * "For the special cases of increasing the permissions on a leaf PTE and
+ * changing an invalid PTE to a valid leaf, software may choose to execute
+ * the SFENCE.VMA lazily. After modifying the PTE but before executing
+ * SFENCE.VMA, either the new or old permissions will be used. In the
+ * latter case, a page-fault exception might occur, at which point
+ * software should execute SFENCE.VMA in accordance with the previous
+ * bullet point." So filling a page needs no fence, and a hart that still
+ * uses the old (invalid) translation faults once; then we fence. A fill
+ * may also have created table pages (non-leaf PTEs), and for those the
+ * same section says "If software modifies a non-leaf PTE, it should
+ * execute SFENCE.VMA with rs1=x0", so the stale fence flushes everything
+ * (under QEMU every sfence.vma does that anyway).
  *
  * Fault-around: a program that touches its pages in order (memset of a
  * fresh buffer, a growing array) would pay one trap per page, and a trap
- * costs more than zeroing the page. When the faults of an area come in an
- * unbroken run, each on the page just after the last, the handler maps the
- * next pages too: FAULT_AROUND_PAGES after a run of FAULT_AROUND_RUN
- * faults, never past the area's end or an already-mapped page, never when
- * free memory is low, and never at the cost of failing the fault itself.
- * Isolated or sparse touches (every 64th page) never form a run, so there
- * a page has a frame exactly when it was touched.
+ * costs more than zeroing the page. When the faults of an address space
+ * come in an unbroken run, each on the page just after the last, the
+ * handler maps the next pages too: mm.faultaround=N pages (default 32,
+ * 0 = off) after a run of FAULT_AROUND_RUN faults, never past the area's
+ * end or over a mapped page, never when free memory is below a share of
+ * RAM, and never at the cost of failing the fault itself. Isolated or
+ * sparse touches never form a run, so there a page has a frame exactly
+ * when it was touched.
  *
- * A new PTE replaces an invalid one, and the privileged spec lets a hart
- * keep no stale entry for an invalid translation past a fault, so no
- * sfence.vma is needed on the FAULT_OK path. The PTE is created with A and
- * D already set so the first access after return does not walk again to
- * set them.
+ * The fault path may sleep: it holds the area list's sleeping lock for
+ * reading, gets the new page's frame from the backing with no spinlock
+ * held (a file's backing will take its inode lock), then takes the page
+ * table's spinlock only to install the PTE, re-checking that no one
+ * mapped the page meanwhile.
  */
 #include "mm/mm_internal.h"
-#include "arch/riscv/csr.h"
 #include "mm/frame.h"
+#include "arch/riscv/sv39.h"
 
+#define FAULT_AROUND_RUN       4    /* sequential faults before mapping ahead */
+#define FAULT_AROUND_DEFAULT   32   /* pages mapped ahead (128 KiB) */
+#define FAULT_AROUND_MAX       64   /* the most mm.faultaround may ask for */
+#define FAULT_AROUND_RESERVE_SHARE 32   /* keep 1/32 of RAM free for plain faults */
 
-#define FAULT_AROUND_RUN     4    /* sequential faults before mapping ahead */
-#define FAULT_AROUND_PAGES   32   /* pages mapped ahead (128 KiB) */
-#define FAULT_AROUND_RESERVE 1024 /* keep this many frames free for faults */
+unsigned mm_faultaround_pages = FAULT_AROUND_DEFAULT;
 
-static bool access_allowed(int prot, enum fault_access access)
+void mm_set_faultaround(unsigned pages)
+{
+	mm_faultaround_pages = pages < FAULT_AROUND_MAX ? pages : FAULT_AROUND_MAX;
+}
+
+uint64_t mm_faultaround_reserve(void)
+{
+	static uint64_t reserve;   /* [A] computed once; every hart computes the same */
+	uint64_t r = __atomic_load_n(&reserve, __ATOMIC_RELAXED);
+	if (!r) {
+		struct frame_stats st;
+		frame_stats(&st);
+		r = st.total / FAULT_AROUND_RESERVE_SHARE + 1;
+		__atomic_store_n(&reserve, r, __ATOMIC_RELAXED);
+	}
+	return r;
+}
+
+static bool prot_allows(int prot, enum fault_access access)
 {
 	switch (access) {
 	case FAULT_READ:  return prot & PROT_READ;
@@ -50,43 +91,145 @@ static bool access_allowed(int prot, enum fault_access access)
 	return false;
 }
 
-/*
- * Page `page` of area a was just mapped: track the run of sequential
- * faults and, in a run, map the pages after it. Caller holds mm->lock.
- * Best effort: stops at the first page it cannot (or need not) map.
- */
-static void fault_around(struct mm *mm, struct vm_area *a, uint64_t page)
+static bool pte_allows(pte_t pte, enum fault_access access)
 {
-	a->seq_run = page == a->seq_next ? a->seq_run + 1 : 0;
-	a->seq_next = page + PAGE_SIZE;
-	if (a->seq_run < FAULT_AROUND_RUN || frame_free_count() < FAULT_AROUND_RESERVE)
-		return;
-	for (int i = 0; i < FAULT_AROUND_PAGES; i++) {
-		uint64_t next = a->seq_next;
-		if (next >= a->end || mm_populate_page(mm, a, next, NULL) != FAULT_OK)
-			break;
-		a->seq_next = next + PAGE_SIZE;
+	if ((pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
+		return false;
+	switch (access) {
+	case FAULT_READ:  return pte & PTE_R;
+	case FAULT_WRITE: return pte & PTE_W;
+	case FAULT_EXEC:  return pte & PTE_X;
 	}
+	return false;
 }
 
-enum fault_result mm_fault(struct mm *mm, uint64_t va, enum fault_access access)
+enum fault_decision fault_decide(const struct vm_area *a, pte_t pte, enum fault_access access)
 {
+	if (!a)
+		return DECIDE_NO_AREA;
+	if (!prot_allows(a->prot, access))
+		return DECIDE_FORBIDDEN;
+	if (!(pte & PTE_V))
+		return DECIDE_FILL;
+	if (pte_allows(pte, access))
+		return DECIDE_STALE;
+	return DECIDE_AREA_RULE;
+}
+
+/*
+ * A stale TLB entry. The second one in a row at the same page and pc
+ * means the fence did not help: a kernel bug. Caller holds pt_lock.
+ */
+static enum fault_result stale(struct mm *mm, uint64_t page, uint64_t pc,
+			       struct fault_report *rep)
+{
+	if (mm->stale_seen && mm->stale_va == page && mm->stale_pc == pc) {
+		mm->stale_seen = false;
+		rep->rule = "kernel bug: the fault repeats on a PTE that allows it";
+		return FAULT_BUG;
+	}
+	mm->stale_seen = true;
+	mm->stale_va = page;
+	mm->stale_pc = pc;
+	rep->rule = "stale TLB entry";
+	return FAULT_STALE;
+}
+
+/*
+ * Track the run of sequential faults; how many pages after `page` to map
+ * ahead now. Caller holds pt_lock.
+ */
+static unsigned around_count(struct mm *mm, struct vm_area *a, uint64_t page)
+{
+	mm->fa_run = page == mm->fa_next ? mm->fa_run + 1 : 0;
+	mm->fa_next = page + PAGE_SIZE;
+	if (!mm_faultaround_pages || mm->fa_run < FAULT_AROUND_RUN ||
+	    frame_free_count() < mm_faultaround_reserve())
+		return 0;
+	uint64_t room = (a->end - mm->fa_next) / PAGE_SIZE;
+	return room < mm_faultaround_pages ? (unsigned)room : mm_faultaround_pages;
+}
+
+/*
+ * Map up to n pages of a from `next` on, stopping at the first that is
+ * mapped already or cannot get a frame; returns how many were mapped.
+ * Frames come from the backing with no spinlock held.
+ */
+static unsigned map_ahead(struct mm *mm, struct vm_area *a, uint64_t next, unsigned n)
+{
+	uint64_t frames[FAULT_AROUND_MAX];
+	unsigned got = 0, mapped = 0;
+	while (got < n && (frames[got] = mm_backing_frame(a, next + got * PAGE_SIZE)))
+		got++;
+	spin_lock(&mm->pt_lock);
+	while (mapped < got &&
+	       mm_install(mm, a, next + mapped * PAGE_SIZE, frames[mapped]) == FAULT_OK)
+		mapped++;
+	mm->fa_next = next + mapped * PAGE_SIZE;
+	spin_unlock(&mm->pt_lock);
+	/* mm_install gave back the frame it refused; the rest were never offered. */
+	for (unsigned i = mapped + 1; i < got; i++)
+		frame_put(frames[i]);
+	return mapped;
+}
+
+/* No PTE: fill the page from the area's backing. Caller reads areas. */
+static enum fault_result fill(struct mm *mm, struct vm_area *a, uint64_t page,
+			      struct fault_report *rep)
+{
+	uint64_t pa = mm_backing_frame(a, page);
+	if (!pa) {
+		rep->rule = "out of memory";
+		return FAULT_OOM;
+	}
+	spin_lock(&mm->pt_lock);
+	enum fault_result r = mm_install(mm, a, page, pa);
+	unsigned ahead = r == FAULT_OK ? around_count(mm, a, page) : 0;
+	spin_unlock(&mm->pt_lock);
+	if (r == FAULT_OOM) {
+		rep->rule = "out of memory";
+		return r;
+	}
+	if (r == FAULT_STALE) {   /* someone mapped it while we got the frame */
+		rep->rule = "mapped meanwhile";
+		return r;
+	}
+	__atomic_add_fetch(&mm_faults_served, 1, __ATOMIC_RELAXED);
+	rep->rule = "new page";
+	if (ahead)
+		rep->ahead = map_ahead(mm, a, page + PAGE_SIZE, ahead);
+	return FAULT_OK;
+}
+
+enum fault_result mm_fault(struct mm *mm, uint64_t va, enum fault_access access,
+			   uint64_t pc, struct fault_report *rep)
+{
+	*rep = (struct fault_report){ .rule = "no mapping allows it", .ahead = 0 };
 	if (!mm || va >= USER_TOP)
 		return FAULT_SEGV;
+	uint64_t page = page_down(va);
 
-	spin_lock(&mm->lock);
+	rwsleep_read_lock(&mm->areas_lock);
 	struct vm_area *a = vma_find(&mm->areas, va);
+	spin_lock(&mm->pt_lock);
+	pte_t *ptep = pt_walk(mm->tlb.root, page, false);
+	enum fault_decision d = fault_decide(a, ptep ? *ptep : 0, access);
 	enum fault_result r = FAULT_SEGV;
-	if (a && access_allowed(a->prot, access)) {
-		r = mm_populate_page(mm, a, page_down(va), NULL);
-		if (r == FAULT_OK)
-			fault_around(mm, a, page_down(va));
+	if (d == DECIDE_STALE) {
+		r = stale(mm, page, pc, rep);
+	} else {
+		mm->stale_seen = false;
+		if (d == DECIDE_AREA_RULE) {
+			r = FAULT_BUG;
+			rep->rule = "kernel bug: the PTE forbids an access its area allows";
+		}
 	}
-	spin_unlock(&mm->lock);
+	spin_unlock(&mm->pt_lock);
+	if (d == DECIDE_FILL)
+		r = fill(mm, a, page, rep);
+	rwsleep_read_unlock(&mm->areas_lock);
 
-	if (r == FAULT_OK)
-		__atomic_add_fetch(&mm_faults_served, 1, __ATOMIC_RELAXED);
-	else if (r == FAULT_STALE)
-		sfence_vma_addr(page_down(va));
+	if (r == FAULT_STALE)
+		tlb_flush_all();
 	return r;
 }

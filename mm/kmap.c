@@ -120,13 +120,14 @@ void mm_init(const struct boot_info *bi)
 		panic("mm_init: no memory for the kernel page table");
 	map_kernel(bi);
 	/* Create the kernel-stack region's table now, so mm_create can share it. */
-	if (!pt_walk(kernel_root, KSTACK_REGION, true, NULL))
+	if (!pt_walk(kernel_root, KSTACK_REGION, true))
 		panic("mm_init: no memory for the kernel-stack tables");
+	tlb_init(kernel_root);
 }
 
 void mm_init_hart(void)
 {
-	mm_load_root(kernel_root);
+	tlb_init_hart();
 }
 
 uint64_t mm_kstack_map(int slot)

@@ -7,16 +7,13 @@
  * is a copy of the kernel's root entries, which never change after boot,
  * so one satp value serves a process in user mode and in the kernel.
  *
- * TLB rule (see docs/mm.md): installing a mapping where there was none
- * needs no flush; removing or downgrading one does. We bump tlb_gen on
- * every removal; a hart that switches back to an mm whose generation it
- * has not flushed flushes then.
+ * TLB rule (docs/tlb.md): installing a mapping where there was none needs
+ * no flush; removing or downgrading one does, through tlb_removed(). The
+ * TLB layer (arch/riscv/tlb.h) owns satp and sfence.vma; mm/ writes no CSR.
  */
 #include "mm/mm_internal.h"
 #include "mm/frame.h"
-#include "mm/pt.h"
 #include "mm/physmap.h"
-#include "arch/riscv/hart.h"
 #include "arch/riscv/sv39.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
@@ -27,15 +24,9 @@
 uint64_t kernel_root;
 uint64_t mm_faults_served;
 
-static bool eager_mode;
-static struct spinlock mm_list_lock = SPINLOCK_INIT("mm_list");
+static bool eager_mode;                    /* [I] after boot */
+static struct sleeplock mm_list_lock = SLEEPLOCK_INIT("mm_list");
 static struct mm *mm_list;                 /* [G] */
-
-/* What each hart has in satp, and the tlb_gen it last flushed for it. */
-static struct {
-	struct mm *mm;
-	uint64_t   gen;
-} active[MAX_HARTS];
 
 void mm_set_eager(bool eager) { eager_mode = eager; }
 bool mm_eager(void) { return eager_mode; }
@@ -44,8 +35,8 @@ bool mm_eager(void) { return eager_mode; }
 uint64_t mm_pte_flags(int prot)
 {
 	uint64_t f = PTE_U | PTE_A | PTE_D;
-	if (prot & PROT_READ)
-		f |= PTE_R;
+	if (prot & (PROT_READ | PROT_WRITE))
+		f |= PTE_R;   /* W without R is a reserved encoding */
 	if (prot & PROT_WRITE)
 		f |= PTE_W;
 	if (prot & PROT_EXEC)
@@ -58,152 +49,187 @@ struct mm *mm_create(void)
 	struct mm *mm = kmalloc(sizeof(*mm));
 	if (!mm)
 		return NULL;
-	mm->root = frame_alloc_zeroed(FRAME_PT);
-	if (!mm->root) {
+	memset(mm, 0, sizeof(*mm));
+	uint64_t root = frame_alloc_zeroed(FRAME_PT);
+	if (!root) {
 		kfree(mm);
 		return NULL;
 	}
-	spin_init(&mm->lock, "mm");
+	rwsleep_init(&mm->areas_lock, "mm areas");
+	spin_init(&mm->pt_lock, "mm pt");
+	tlb_space_init(&mm->tlb, root);
+	mm->users = 1;
 	/* Share the kernel half: same tables, so later kernel maps show up too. */
-	uint64_t *dst = pa_to_kva(mm->root), *src = pa_to_kva(kernel_root);
+	uint64_t *dst = pa_to_kva(root), *src = pa_to_kva(kernel_root);
 	memcpy(dst + KERNEL_HALF_INDEX, src + KERNEL_HALF_INDEX,
 	       (PT_ENTRIES - KERNEL_HALF_INDEX) * sizeof(uint64_t));
 
-	spin_lock(&mm_list_lock);
+	sleep_lock(&mm_list_lock);
 	mm->next_mm = mm_list;
 	mm_list = mm;
-	spin_unlock(&mm_list_lock);
+	sleep_unlock(&mm_list_lock);
 	return mm;
 }
 
-void mm_free(struct mm *mm)
+/* Free everything of mm; no hart has it loaded and no one else holds it. */
+static void mm_free(struct mm *mm)
 {
-	spin_lock(&mm_list_lock);
+	sleep_lock(&mm_list_lock);
 	for (struct mm **link = &mm_list; *link; link = &(*link)->next_mm) {
 		if (*link == mm) {
 			*link = mm->next_mm;
 			break;
 		}
 	}
-	spin_unlock(&mm_list_lock);
+	sleep_unlock(&mm_list_lock);
 
-	pt_unmap_range(mm->root, 0, USER_TOP, NULL);
-	frame_put(mm->root);
+	pt_unmap_range(mm->tlb.root, 0, USER_TOP);
+	frame_put(mm->tlb.root);
 	vma_free_list(&mm->areas);
 	kfree(mm);
 }
 
+void mm_hold(struct mm *mm)
+{
+	__atomic_add_fetch(&mm->users, 1, __ATOMIC_ACQ_REL);
+}
+
+void mm_release(struct mm *mm)
+{
+	if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL) == 0)
+		mm_free(mm);
+}
+
 /*
- * Destroy mm. No hart may be running its user code any more; a hart that
- * merely still has it in satp (it ran the process last and is passing
- * through its scheduler loop) drops it within a few instructions, and we
- * wait for that so every frame is back when mm_destroy returns.
+ * A hart that merely still has mm in satp (it ran the process last and
+ * is passing through its scheduler loop) drops it within a few
+ * instructions; wait for that, so every frame is back when we return.
  */
 void mm_destroy(struct mm *mm)
 {
 	if (!mm)
 		return;
-	if (active[this_hart_id()].mm == mm)
-		panic("mm_destroy: destroying this hart's active mm");
-	while (__atomic_load_n(&mm->refs, __ATOMIC_ACQUIRE) > 0)
-		;
-	mm_free(mm);
-}
-
-void mm_load_root(uint64_t root)
-{
-	csr_write(satp, SATP_MODE_SV39 | (root >> PAGE_SHIFT));
-	sfence_vma_all();   /* no ASIDs: a new satp needs a full flush */
+	tlb_wait_unloaded(&mm->tlb);
+	mm_release(mm);
 }
 
 void mm_activate(struct mm *mm)
 {
-	int h = this_hart_id();
-	irq_push_off();
-	if (active[h].mm == mm) {
-		/* Same page table: flush only if mappings were removed meanwhile. */
-		if (mm && active[h].gen != __atomic_load_n(&mm->tlb_gen, __ATOMIC_ACQUIRE)) {
-			active[h].gen = mm->tlb_gen;
-			sfence_vma_all();
-		}
-		irq_pop_off();
-		return;
-	}
-	struct mm *old = active[h].mm;
-	if (mm) {
-		__atomic_add_fetch(&mm->refs, 1, __ATOMIC_ACQ_REL);
-		active[h].gen = __atomic_load_n(&mm->tlb_gen, __ATOMIC_ACQUIRE);
-	}
-	mm_load_root(mm ? mm->root : kernel_root);
-	active[h].mm = mm;
-	if (old)
-		__atomic_sub_fetch(&old->refs, 1, __ATOMIC_ACQ_REL);
-	irq_pop_off();
+	tlb_switch(mm ? &mm->tlb : NULL);
 }
 
-/* Mappings of mm were removed: flush here, and make other harts flush later. */
-static void tlb_removed(struct mm *mm)
+/* Insert an area (the heap too: it must be the only one). */
+static int map_area(struct mm *mm, const struct vma_spec *spec)
 {
-	__atomic_add_fetch(&mm->tlb_gen, 1, __ATOMIC_ACQ_REL);
-	int h = this_hart_id();
-	if (active[h].mm == mm) {
-		active[h].gen = mm->tlb_gen;
-		sfence_vma_all();
-	}
-}
-
-int mm_map(struct mm *mm, uint64_t va, uint64_t len, int prot, enum vma_kind kind)
-{
-	if (!page_aligned(va | len) || va == 0 || va + len < va || va + len > USER_TOP)
+	uint64_t va = spec->start, end = spec->end;
+	if (!page_aligned(va | end) || va == 0 || end < va || end > USER_TOP)
 		return -EINVAL;
-	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+	if ((spec->prot & PROT_WRITE) && (spec->prot & PROT_EXEC))
 		return -EINVAL;   /* W^X: never both */
-	spin_lock(&mm->lock);
-	int err = -EINVAL;
-	if (kind == VMA_HEAP && mm->heap)
-		goto out;
+	if (spec->prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
+	int sharing = spec->flags & (VM_PRIVATE | VM_SHARED);
+	if (sharing != VM_PRIVATE && sharing != VM_SHARED)
+		return -EINVAL;   /* exactly one of the two */
+	if (spec->flags & ~(VM_PRIVATE | VM_SHARED | VM_GROWSDOWN))
+		return -EINVAL;
+	if (spec->backing.kind != VM_BACKING_ANON)
+		return -EINVAL;
+
+	rwsleep_write_lock(&mm->areas_lock);
 	struct vm_area *a;
-	err = vma_insert(&mm->areas, va, va + len, prot, kind, &a);
-	if (err)
-		goto out;
-	if (kind == VMA_HEAP) {
+	int err = -EINVAL;
+	if (spec->label != VMA_HEAP || !mm->heap)
+		err = vma_insert(&mm->areas, spec, &a);
+	if (!err && spec->label == VMA_HEAP) {
 		mm->heap = a;
 		mm->brk = va;
 	}
-out:
-	spin_unlock(&mm->lock);
+	rwsleep_write_unlock(&mm->areas_lock);
 	return err;
+}
+
+int mm_map(struct mm *mm, uint64_t va, uint64_t len, int prot, int flags,
+	   const struct vm_backing *backing)
+{
+	if (len == 0 || va + len < va)
+		return -EINVAL;
+	if (prot & PROT_WRITE)
+		prot |= PROT_READ;
+	struct vma_spec spec = {
+		.start = va, .end = va + len, .prot = prot, .flags = flags,
+		.label = flags & VM_GROWSDOWN ? VMA_STACK : VMA_IMAGE,
+		.backing = backing ? *backing : (struct vm_backing){ VM_BACKING_ANON },
+	};
+	return map_area(mm, &spec);
+}
+
+int mm_map_heap(struct mm *mm, uint64_t va)
+{
+	struct vma_spec spec = {
+		.start = va, .end = va, .prot = PROT_READ | PROT_WRITE,
+		.flags = VM_PRIVATE, .label = VMA_HEAP, .backing = { VM_BACKING_ANON },
+	};
+	return map_area(mm, &spec);
+}
+
+uint64_t mm_backing_frame(struct vm_area *a, uint64_t va)
+{
+	(void)va;
+	switch (a->backing.kind) {
+	case VM_BACKING_ANON:
+		return frame_alloc_zeroed(FRAME_USER);
+	}
+	return 0;
+}
+
+enum fault_result mm_install(struct mm *mm, struct vm_area *a, uint64_t va, uint64_t pa)
+{
+	pte_t *pte = pt_walk(mm->tlb.root, va, true);
+	if (!pte || (*pte & PTE_V)) {
+		frame_put(pa);
+		return pte ? FAULT_STALE : FAULT_OOM;
+	}
+	*pte = pa_to_pte(pa) | mm_pte_flags(a->prot) | PTE_V;
+	a->resident++;
+	return FAULT_OK;
+}
+
+/* The frame mapped at va, or 0. Caller holds pt_lock or areas_lock for writing. */
+static uint64_t mapped_frame(struct mm *mm, uint64_t va)
+{
+	pte_t *pte = pt_walk(mm->tlb.root, va, false);
+	return pte && (*pte & PTE_V) ? pte_to_pa(*pte) : 0;
 }
 
 enum fault_result mm_populate_page(struct mm *mm, struct vm_area *a, uint64_t va,
 				   uint64_t *pa)
 {
-	pte_t *pte = pt_walk(mm->root, va, true, &mm->pt_pages);
-	if (!pte)
-		return FAULT_OOM;
-	if (*pte & PTE_V) {
-		if (pa)
-			*pa = pte_to_pa(*pte);
+	spin_lock(&mm->pt_lock);
+	uint64_t have = mapped_frame(mm, va);
+	spin_unlock(&mm->pt_lock);
+	if (have) {
+		*pa = have;
 		return FAULT_STALE;
 	}
-	uint64_t frame = frame_alloc_zeroed(FRAME_USER);
+	uint64_t frame = mm_backing_frame(a, va);
 	if (!frame)
 		return FAULT_OOM;
-	*pte = pa_to_pte(frame) | mm_pte_flags(a->prot) | PTE_V;
-	a->resident++;
-	if (pa)
-		*pa = frame;
-	return FAULT_OK;
+	spin_lock(&mm->pt_lock);
+	enum fault_result r = mm_install(mm, a, va, frame);
+	*pa = mapped_frame(mm, va);   /* ours, or the one that won the race */
+	spin_unlock(&mm->pt_lock);
+	return r;
 }
 
 int mm_write(struct mm *mm, uint64_t va, const void *src, size_t n)
 {
 	const char *s = src;
 	int err = 0;
-	spin_lock(&mm->lock);
+	rwsleep_read_lock(&mm->areas_lock);
 	while (n) {
 		struct vm_area *a = vma_find(&mm->areas, va);
-		if (!a) {
+		if (!a || a->prot == PROT_NONE) {
 			err = -EFAULT;
 			break;
 		}
@@ -215,38 +241,38 @@ int mm_write(struct mm *mm, uint64_t va, const void *src, size_t n)
 		size_t chunk = PAGE_SIZE - page_offset(va);
 		if (chunk > n)
 			chunk = n;
+		/* A private page of an mm no other hart runs: safe to fill unlocked. */
 		memcpy((char *)pa_to_kva(pa) + page_offset(va), s, chunk);
 		va += chunk;
 		s += chunk;
 		n -= chunk;
 	}
-	spin_unlock(&mm->lock);
+	rwsleep_read_unlock(&mm->areas_lock);
 	return err;
 }
 
-/* Allocate every page of [start, end) in the heap now (eager mode). */
+/* Allocate every page of [start, end) of a now (eager mode). Caller writes areas. */
 static int populate_range(struct mm *mm, struct vm_area *a, uint64_t start, uint64_t end)
 {
-	for (uint64_t va = start; va < end; va += PAGE_SIZE)
-		if (mm_populate_page(mm, a, va, NULL) == FAULT_OOM)
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		uint64_t pa = mm_backing_frame(a, va);
+		if (!pa || mm_install(mm, a, va, pa) == FAULT_OOM)
 			return -ENOMEM;
+	}
 	return 0;
 }
 
-/* Unmap [start, end) of area a, returning its frames. Caller holds mm->lock. */
+/* Unmap [start, end) of area a, returning its frames. Caller writes areas. */
 static void release_range(struct mm *mm, struct vm_area *a, uint64_t start, uint64_t end)
 {
-	uint64_t tables = 0;
-	uint64_t pages = pt_unmap_range(mm->root, start, end, &tables);
+	uint64_t pages = pt_unmap_range(mm->tlb.root, start, end);
 	a->resident -= pages;
-	mm->pt_pages -= tables;
-	if (pages || tables)
-		tlb_removed(mm);
+	tlb_removed(&mm->tlb);   /* table pages may have gone even with no leaf */
 }
 
 long mm_brk(struct mm *mm, long delta)
 {
-	spin_lock(&mm->lock);
+	rwsleep_write_lock(&mm->areas_lock);
 	struct vm_area *heap = mm->heap;
 	long ret = -EINVAL;
 	if (!heap)
@@ -273,67 +299,109 @@ long mm_brk(struct mm *mm, long delta)
 	mm->brk = target;
 	ret = (long)old;
 out:
-	spin_unlock(&mm->lock);
+	rwsleep_write_unlock(&mm->areas_lock);
 	return ret;
 }
 
+/* fork's walk over one area of the parent: each resident page into the child. */
+struct fork_walker {
+	struct pt_walker w;
+	struct mm       *child;
+	struct vm_area  *area;    /* the child's copy of the area */
+};
+
+static int fork_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
+{
+	struct fork_walker *f = (struct fork_walker *)w;
+	uint64_t pa = pte_to_pa(*pte);
+	if (f->area->flags & VM_SHARED) {
+		frame_get(pa);
+	} else {
+		uint64_t copy = frame_alloc(FRAME_USER);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(pa_to_kva(copy), pa_to_kva(pa), PAGE_SIZE);
+		pa = copy;
+	}
+	pte_t *d = pt_walk(f->child->tlb.root, va, true);
+	if (!d) {
+		frame_put(pa);
+		return -ENOMEM;
+	}
+	*d = pa_to_pte(pa) | (*pte & PTE_FLAGS_MASK);
+	f->area->resident++;
+	return 0;
+}
+
+/*
+ * The parent's areas_lock is held for writing throughout, so its page
+ * table stands still while it is read (no fault can run on it), and the
+ * child is reachable by no one else yet.
+ */
 struct mm *mm_fork(struct mm *parent)
 {
 	struct mm *child = mm_create();
 	if (!child)
 		return NULL;
-	spin_lock(&parent->lock);
+	rwsleep_write_lock(&parent->areas_lock);
 	int err = vma_copy_list(&child->areas, &parent->areas);
-	for (struct vm_area *a = child->areas.head; a && !err; a = a->next) {
-		long n = pt_copy_range(child->root, parent->root, a->start, a->end,
-				       &child->pt_pages);
-		if (n < 0)
-			err = (int)n;
-		if (a->kind == VMA_HEAP)
+	struct vm_area *a;
+	vma_foreach(a, &child->areas) {
+		if (err)
+			break;
+		a->resident = 0;
+		struct fork_walker f = { .w = { .leaf = fork_leaf }, .child = child, .area = a };
+		err = pt_walk_leaves(parent->tlb.root, a->start, a->end, &f.w);
+		if (a->label == VMA_HEAP)
 			child->heap = a;
 	}
 	child->brk = parent->brk;
-	spin_unlock(&parent->lock);
+	rwsleep_write_unlock(&parent->areas_lock);
 	if (err) {
-		mm_free(child);
+		mm_release(child);
 		return NULL;
 	}
 	return child;
 }
 
+static uint32_t vmmap_prot(int prot)
+{
+	return (prot & PROT_READ ? VMMAP_PROT_R : 0) | (prot & PROT_WRITE ? VMMAP_PROT_W : 0) |
+	       (prot & PROT_EXEC ? VMMAP_PROT_X : 0);
+}
+
 int mm_describe(struct mm *mm, struct vmmap_entry *buf, int n)
 {
 	int count = 0;
-	spin_lock(&mm->lock);
-	for (struct vm_area *a = mm->areas.head; a; a = a->next, count++) {
-		if (count >= n)
-			continue;
-		buf[count] = (struct vmmap_entry){
-			.start = a->start, .end = a->end, .kind = (uint32_t)a->kind,
-			.resident = a->resident,
-			.prot = (a->prot & PROT_READ ? VMMAP_PROT_R : 0) |
-				(a->prot & PROT_WRITE ? VMMAP_PROT_W : 0) |
-				(a->prot & PROT_EXEC ? VMMAP_PROT_X : 0),
-		};
+	struct vm_area *a;
+	rwsleep_read_lock(&mm->areas_lock);
+	vma_foreach(a, &mm->areas) {
+		if (count < n)
+			buf[count] = (struct vmmap_entry){
+				.start = a->start, .end = a->end, .kind = (uint32_t)a->label,
+				.resident = __atomic_load_n(&a->resident, __ATOMIC_RELAXED),
+				.prot = vmmap_prot(a->prot),
+			};
+		count++;
 	}
-	spin_unlock(&mm->lock);
+	rwsleep_read_unlock(&mm->areas_lock);
 	return count;
 }
 
 void mm_stat(struct memstat *st)
 {
 	struct frame_stats fs;
-	frame_stats(&fs);
 	uint64_t untouched = 0;
-	spin_lock(&mm_list_lock);
+	sleep_lock(&mm_list_lock);
 	for (struct mm *mm = mm_list; mm; mm = mm->next_mm) {
-		spin_lock(&mm->lock);
+		rwsleep_read_lock(&mm->areas_lock);
 		if (mm->heap)
 			untouched += (mm->heap->end - mm->heap->start) / PAGE_SIZE -
-				     mm->heap->resident;
-		spin_unlock(&mm->lock);
+				     __atomic_load_n(&mm->heap->resident, __ATOMIC_RELAXED);
+		rwsleep_read_unlock(&mm->areas_lock);
 	}
-	spin_unlock(&mm_list_lock);
+	sleep_unlock(&mm_list_lock);
+	frame_stats(&fs);
 	*st = (struct memstat){
 		.page_size = PAGE_SIZE,
 		.total_frames = fs.total,

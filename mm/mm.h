@@ -2,10 +2,11 @@
  * The narrow mm API: user address spaces.
  *
  * This is all that proc/ and syscall/ may see of memory management. An
- * address space (struct mm) is a sorted list of areas (struct vm_area,
- * mm/vma.h) plus an Sv39 page table whose kernel half is shared by all.
- * Areas are anonymous and zero-filled: a page gets a frame only when it is
- * first touched (mm_fault), or written by mm_write.
+ * address space (struct mm) is a set of areas (struct vm_area, mm/vma.h)
+ * plus an Sv39 page table whose kernel half is shared by all. An area
+ * says what may be done with its pages (prot), how they are shared
+ * (flags) and where they come from (its backing); a page gets a frame
+ * only when it is first touched (mm_fault) or written by mm_write.
  *
  * mm/ knows nothing of processes: callers pass the mm they mean.
  */
@@ -21,48 +22,90 @@ struct mm;
 struct memstat;
 struct vmmap_entry;
 
-/* Protection of an area. */
+/* Protection of an area. Write implies read: RISC-V has no write-only page. */
+#define PROT_NONE  0x0
 #define PROT_READ  0x1
 #define PROT_WRITE 0x2
 #define PROT_EXEC  0x4
 
-enum vma_kind {
-	VMA_IMAGE = 1,   /* program text or data (from the ELF file) */
-	VMA_HEAP  = 2,   /* the sbrk area: one per mm */
-	VMA_STACK = 3,   /* the user stack, with a guard page below it */
+/* Area flags. */
+#define VM_PRIVATE   0x1   /* pages belong to this address space alone */
+#define VM_SHARED    0x2   /* fork shares the frames: writes are seen by both */
+#define VM_GROWSDOWN 0x4   /* a stack: a guard gap below it belongs to no one */
+
+/* Where an area's pages come from when first touched. */
+enum vm_backing_kind {
+	VM_BACKING_ANON = 0,   /* zero-filled memory */
+	/* a file and a page offset come with memory-mapped files */
 };
+
+struct vm_backing {
+	enum vm_backing_kind kind;
+};
+
+/*
+ * The user half's layout (userland/user.ld links programs at
+ * USER_TEXT_BASE; exec puts the stack at the top):
+ *
+ *   0                 page 0, never mapped
+ *   USER_TEXT_BASE    program text, then data; the heap after them
+ *   ...
+ *   USER_STACK_TOP - USER_STACK_SIZE - VMA_GUARD_SIZE   the stack's guard gap
+ *   USER_STACK_TOP - USER_STACK_SIZE                    the stack
+ *   USER_TOP          end of the user half (256 GiB)
+ */
+#define USER_TOP        (1UL << 38)
+#define USER_TEXT_BASE  0x10000UL
+#define USER_STACK_TOP  USER_TOP
+#define USER_STACK_SIZE (1UL << 20)
 
 /* What the faulting instruction tried to do. */
 enum fault_access { FAULT_READ, FAULT_WRITE, FAULT_EXEC };
 
 /* mm_fault's verdict. */
 enum fault_result {
-	FAULT_OK    = 0,   /* a zeroed frame was mapped: re-execute */
-	FAULT_STALE = 1,   /* already mapped (a stale TLB entry): re-execute */
+	FAULT_OK    = 0,   /* a page was mapped: re-execute */
+	FAULT_STALE = 1,   /* the PTE already allows it (a stale TLB entry): re-execute */
 	FAULT_SEGV  = -1,  /* no area, or the area forbids this access */
 	FAULT_OOM   = -2,  /* legal, but no frame is left */
+	FAULT_BUG   = -3,  /* the kernel's own state is inconsistent: kill, never loop */
 };
 
-/* Highest user address + 1 (the lower half of Sv39 is 256 GiB). */
-#define USER_TOP 0x4000000000UL
+/* What mm_fault did, in words, for mm.trace=1 and the kill message. */
+struct fault_report {
+	const char *rule;    /* "new page", "stale TLB entry", "no mapping allows it", ... */
+	unsigned    ahead;   /* pages mapped ahead of the fault (fault-around) */
+};
 
 struct mm *mm_create(void);                       /* NULL when out of memory */
-struct mm *mm_fork(struct mm *parent);            /* copies resident pages only */
-void       mm_destroy(struct mm *mm);             /* every frame comes back */
+struct mm *mm_fork(struct mm *parent);            /* copies private resident pages */
+/*
+ * The owner gives mm up. No hart may run its user code any more; every
+ * frame is back when this returns unless mm_hold() keeps it a little longer.
+ */
+void       mm_destroy(struct mm *mm);
+/* Keep mm alive while looking at it from another process (pmap). */
+void       mm_hold(struct mm *mm);
+void       mm_release(struct mm *mm);
 
 /*
- * Reserve [va, va+len) (page-aligned) as a new area. VMA_HEAP areas may be
- * empty (len 0) and then move with mm_brk; a VMA_STACK area gets an
- * unmapped guard page below it that nothing else may take.
- * Returns 0, -EINVAL (unaligned, overlapping, outside user space,
- * W+X, a second heap) or -ENOMEM.
+ * Reserve [va, va+len) (page-aligned, len > 0) as a new area with
+ * protection prot, flags VM_PRIVATE or VM_SHARED (plus VM_GROWSDOWN for a
+ * stack, which gets a guard gap below it that nothing else may take), and
+ * the given backing (NULL: anonymous). PROT_WRITE implies PROT_READ.
+ * Returns 0, -EINVAL (unaligned, empty, overlapping, outside user space,
+ * W+X, bad flags) or -ENOMEM.
  */
-int  mm_map(struct mm *mm, uint64_t va, uint64_t len, int prot, enum vma_kind kind);
+int  mm_map(struct mm *mm, uint64_t va, uint64_t len, int prot, int flags,
+	    const struct vm_backing *backing);
+/* The heap: an empty private read-write area at va that mm_brk moves. */
+int  mm_map_heap(struct mm *mm, uint64_t va);
 
 /*
  * Copy n bytes from kernel memory into mm at va, allocating the pages they
  * land on. mm need not be the active one (exec builds a new image this way).
- * Ignores the areas' protection; va must lie in an area. 0, -EFAULT, -ENOMEM.
+ * Ignores read/write/execute, but refuses an area with no access at all.
+ * 0, -EFAULT, -ENOMEM.
  */
 int  mm_write(struct mm *mm, uint64_t va, const void *src, size_t n);
 
@@ -75,24 +118,31 @@ int  mm_write(struct mm *mm, uint64_t va, const void *src, size_t n);
  */
 long mm_brk(struct mm *mm, long delta);
 
-/* Resolve a fault at va; see enum fault_result. Never sleeps. */
-enum fault_result mm_fault(struct mm *mm, uint64_t va, enum fault_access access);
+/*
+ * Resolve a fault at va by an instruction at pc (docs/mm.md has the
+ * table); *rep says which rule applied. May sleep: call with no spinlock
+ * held. A fault that repeats at the same va and pc without progress is
+ * FAULT_BUG, never an endless loop.
+ */
+enum fault_result mm_fault(struct mm *mm, uint64_t va, enum fault_access access,
+			   uint64_t pc, struct fault_report *rep);
 
 /* Switch this hart to mm's page table (NULL: the kernel's only). */
 void mm_activate(struct mm *mm);
 
 /*
  * Describe mm's areas into buf (at most n entries, in address order);
- * returns how many areas there are.
+ * returns how many areas there are. May sleep.
  */
 int  mm_describe(struct mm *mm, struct vmmap_entry *buf, int n);
 
-/* System-wide figures for the memstat system call. */
+/* System-wide figures for the memstat system call. May sleep. */
 void mm_stat(struct memstat *st);
 
-/* Boot switches: mm.eager=1 and the fault counters. */
+/* Boot switches: mm.eager=1, mm.faultaround=N (pages mapped ahead; 0 = off). */
 void mm_set_eager(bool eager);
 bool mm_eager(void);
+void mm_set_faultaround(unsigned pages);
 
 /*
  * Kernel stacks: slot i gets KSTACK_SIZE bytes at the top of its slot in

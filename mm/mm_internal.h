@@ -2,27 +2,44 @@
  * struct mm and what the files of mm/ share; nothing outside mm/ includes
  * this.
  *
- * Lock legend: [M] mm->lock   [G] mm_list_lock   [A] atomics only
- *              [I] immutable after mm_create
- * Lock order: mm_list_lock, then mm->lock, then frame_lock / kmalloc_lock.
+ * Lock legend:
+ *   [W] areas_lock for writing (to read: areas_lock in either mode)
+ *   [P] pt_lock, or areas_lock held for writing (which keeps every
+ *       other user of this mm out)
+ *   [G] mm_list_lock   [A] atomics only   [I] immutable after mm_create
+ *
+ * Who takes what: faults and mm_write take areas_lock for reading and
+ * pt_lock around each page-table change; mm_map, mm_brk, mm_fork (the
+ * parent's), mm_describe and mm_stat readers or writers as their names
+ * say; mm_destroy needs no lock (no one else can reach the mm).
+ * Lock order: mm_list_lock (sleep) -> areas_lock (sleep) -> pt_lock
+ * (spin) -> frame_lock / kmalloc_lock. Only pt_lock disables interrupts,
+ * and nothing sleeps while holding it.
  */
 #ifndef MM_MM_INTERNAL_H
 #define MM_MM_INTERNAL_H
 
 #include "mm/mm.h"
 #include "mm/vma.h"
+#include "mm/pt.h"
+#include "arch/riscv/tlb.h"
 #include "lib/spinlock.h"
+#include "proc/sleeplock.h"
 
 struct mm {
-	struct spinlock  lock;
-	uint64_t         root;       /* [I] physical address of the root table */
-	struct vma_list  areas;      /* [M] sorted areas */
-	struct vm_area  *heap;       /* [M] the VMA_HEAP area, or NULL */
-	uint64_t         brk;        /* [M] current break (byte address) */
-	uint64_t         pt_pages;   /* [M] table pages below the root */
-	uint64_t         tlb_gen;    /* [A] bumped when a mapping is removed */
-	int              refs;       /* [A] owner + harts with it active */
-	struct mm       *next_mm;    /* [G] all address spaces, for mm_stat */
+	struct rwsleeplock areas_lock;
+	struct spinlock    pt_lock;
+	struct tlb_space   tlb;        /* root [I]; the TLB layer's state [A] */
+	struct vma_list    areas;      /* [W] the areas, in address order */
+	struct vm_area    *heap;       /* [W] the VMA_HEAP area, or NULL */
+	uint64_t           brk;        /* [W] current break (byte address) */
+	uint64_t           fa_next;    /* [P] page after the last fault served */
+	unsigned           fa_run;     /* [P] faults in a row, each on fa_next */
+	bool               stale_seen; /* [P] the last fault was a stale one ... */
+	uint64_t           stale_va;   /* [P] ... at this page */
+	uint64_t           stale_pc;   /* [P] ... by this instruction */
+	int                users;      /* [A] the owner + mm_hold()s */
+	struct mm         *next_mm;    /* [G] all address spaces, for mm_stat */
 };
 
 /* The kernel's root page table (its upper half is copied into every mm). */
@@ -31,21 +48,40 @@ extern uint64_t kernel_root;
 /* Counters kept by the fault path. */
 extern uint64_t mm_faults_served;   /* [A] */
 
-/* Free everything of mm; no hart has it active. */
-void mm_free(struct mm *mm);
-
 /* PTE permission bits (with U, A, D) for an area's protection. */
 uint64_t mm_pte_flags(int prot);
 
 /*
- * Give the page at va (page-aligned, inside a) a zeroed frame; *pa (if not
- * NULL) gets the page's frame, new or already there. Caller holds
- * mm->lock. FAULT_OK, FAULT_STALE (already mapped) or FAULT_OOM.
+ * A frame holding what page va of area a starts out as: for anonymous
+ * memory a zeroed frame. 0 when memory is out. May sleep (a file's
+ * backing takes its inode lock); call with no spinlock held.
  */
+uint64_t mm_backing_frame(struct vm_area *a, uint64_t va);
+
+/*
+ * Map frame pa at va (page-aligned, inside a) with a's protection, unless
+ * va is mapped already: then the frame is given back and FAULT_STALE is
+ * the answer. Caller holds pt_lock (or areas_lock for writing).
+ * FAULT_OK, FAULT_STALE, or FAULT_OOM (no table page; pa given back).
+ */
+enum fault_result mm_install(struct mm *mm, struct vm_area *a, uint64_t va, uint64_t pa);
+
+/* Give the page at va of a a frame if it has none; *pa gets the page's frame. */
 enum fault_result mm_populate_page(struct mm *mm, struct vm_area *a, uint64_t va,
 				   uint64_t *pa);
 
-/* Load root into this hart's satp and flush (no ASIDs are used). */
-void mm_load_root(uint64_t root);
+/* The fault decision (mm/fault.c): what a fault means, from three facts. */
+enum fault_decision {
+	DECIDE_NO_AREA,     /* no area holds the address: kill */
+	DECIDE_FORBIDDEN,   /* the area forbids the access: kill */
+	DECIDE_FILL,        /* no PTE: fill the page from the area's backing */
+	DECIDE_STALE,       /* the PTE permits the access: a stale TLB entry */
+	DECIDE_AREA_RULE,   /* the PTE forbids what the area allows: the area's rule */
+};
+enum fault_decision fault_decide(const struct vm_area *a, pte_t pte, enum fault_access access);
+
+/* The free-frame floor under which fault-around maps nothing ahead. */
+uint64_t mm_faultaround_reserve(void);
+extern unsigned mm_faultaround_pages;   /* [I] after boot */
 
 #endif

@@ -7,9 +7,10 @@
  * them it is a leaf (a "superpage" above level 0). User mappings are all
  * 4 KiB leaves; only the kernel's direct map uses superpages.
  *
- * The range operations recurse over the tree and skip invalid subtrees
- * whole, so unmapping or copying a sparse 1 GiB heap costs what is
- * resident, not what is reserved.
+ * User ranges are visited by one walk, pt_walk_leaves, which recurses
+ * over the tree and skips invalid subtrees whole, so unmapping, copying or
+ * counting a sparse 1 GiB heap costs what is resident, not what is
+ * reserved.
  */
 #include "mm/pt.h"
 #include "mm/frame.h"
@@ -30,7 +31,7 @@ static uint64_t level_size(int level)
 	return PAGE_SIZE_4K << (PT_INDEX_BITS * level);
 }
 
-pte_t *pt_walk(uint64_t root, uint64_t va, bool create, uint64_t *new_tables)
+pte_t *pt_walk(uint64_t root, uint64_t va, bool create)
 {
 	pte_t *t = table(root);
 	for (int level = PT_LEVELS - 1; level > 0; level--) {
@@ -46,8 +47,6 @@ pte_t *pt_walk(uint64_t root, uint64_t va, bool create, uint64_t *new_tables)
 		uint64_t pa = frame_alloc_zeroed(FRAME_PT);
 		if (!pa)
 			return NULL;
-		if (new_tables)
-			(*new_tables)++;
 		*e = pa_to_pte(pa) | PTE_V;
 		t = table(pa);
 	}
@@ -56,7 +55,7 @@ pte_t *pt_walk(uint64_t root, uint64_t va, bool create, uint64_t *new_tables)
 
 int pt_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags)
 {
-	pte_t *e = pt_walk(root, va, true, NULL);
+	pte_t *e = pt_walk(root, va, true);
 	if (!e)
 		return -ENOMEM;
 	if (*e & PTE_V)
@@ -126,128 +125,81 @@ static bool table_empty(const pte_t *t)
 	return true;
 }
 
-/*
- * The part of [start, end) that falls in the entry at index i of a table
- * covering from `base` at `level`: [*lo, *hi). False if none does.
- */
-static bool clip(uint64_t base, int level, int i, uint64_t start, uint64_t end,
-		 uint64_t *lo, uint64_t *hi)
+/* Visit the leaves of [start, end) under table t at `level`, which covers from base. */
+static int walk_at(struct pt_walker *w, pte_t *t, int level, uint64_t base,
+		   uint64_t start, uint64_t end)
 {
-	uint64_t a = base + (uint64_t)i * level_size(level);
-	uint64_t b = a + level_size(level);
-	*lo = start > a ? start : a;
-	*hi = end < b ? end : b;
-	return *lo < *hi;
-}
-
-static uint64_t unmap_at(pte_t *t, int level, uint64_t base, uint64_t start,
-			 uint64_t end, uint64_t *tables_freed)
-{
-	uint64_t removed = 0;
-	int first = (int)pt_index(start, level);
-	for (int i = first; i < PT_ENTRIES; i++) {
-		uint64_t lo, hi;
-		if (!clip(base, level, i, start, end, &lo, &hi))
+	uint64_t span = level_size(level);
+	for (unsigned i = pt_index(start, level); i < PT_ENTRIES; i++) {
+		uint64_t lo = base + i * span, hi = lo + span;
+		if (lo >= end)
 			break;
 		pte_t e = t[i];
 		if (!(e & PTE_V))
 			continue;
-		if (pte_is_leaf(e)) {
-			if (level != 0)
-				panic("pt_unmap_range: superpage in user space");
-			frame_put(pte_to_pa(e));
-			t[i] = 0;
-			removed++;
+		if (level == 0) {
+			if (!pte_is_leaf(e))
+				panic("pt: non-leaf entry at level 0 for %p", (void *)lo);
+			int err = w->leaf(w, &t[i], lo);
+			if (err)
+				return err;
 			continue;
 		}
-		pte_t *child = table(pte_to_pa(e));
-		removed += unmap_at(child, level - 1, base + (uint64_t)i * level_size(level),
-				    lo, hi, tables_freed);
-		if (table_empty(child)) {
-			t[i] = 0;
-			frame_put(pte_to_pa(e));
-			(*tables_freed)++;
-		}
-	}
-	return removed;
-}
-
-uint64_t pt_unmap_range(uint64_t root, uint64_t start, uint64_t end, uint64_t *tables_freed)
-{
-	uint64_t dummy = 0;
-	if (start >= end)
-		return 0;
-	return unmap_at(table(root), PT_LEVELS - 1, 0, start, end,
-			tables_freed ? tables_freed : &dummy);
-}
-
-static long copy_at(uint64_t dst, pte_t *t, int level, uint64_t base,
-		    uint64_t start, uint64_t end, uint64_t *new_tables)
-{
-	long copied = 0;
-	int first = (int)pt_index(start, level);
-	for (int i = first; i < PT_ENTRIES; i++) {
-		uint64_t lo, hi;
-		if (!clip(base, level, i, start, end, &lo, &hi))
-			break;
-		pte_t e = t[i];
-		if (!(e & PTE_V))
-			continue;
-		uint64_t va = base + (uint64_t)i * level_size(level);
-		if (!pte_is_leaf(e)) {
-			long n = copy_at(dst, table(pte_to_pa(e)), level - 1, va, lo, hi, new_tables);
-			if (n < 0)
-				return n;
-			copied += n;
-			continue;
-		}
-		if (level != 0)
-			panic("pt_copy_range: superpage in user space");
-		uint64_t pa = frame_alloc(FRAME_USER);
-		if (!pa)
-			return -ENOMEM;
-		memcpy(pa_to_kva(pa), pa_to_kva(pte_to_pa(e)), PAGE_SIZE_4K);
-		pte_t *d = pt_walk(dst, va, true, new_tables);
-		if (!d) {
-			frame_put(pa);
-			return -ENOMEM;
-		}
-		*d = pa_to_pte(pa) | (e & ((1UL << PTE_PPN_SHIFT) - 1));
-		copied++;
-	}
-	return copied;
-}
-
-long pt_copy_range(uint64_t dst, uint64_t src, uint64_t start, uint64_t end,
-		   uint64_t *new_tables)
-{
-	if (start >= end)
-		return 0;
-	return copy_at(dst, table(src), PT_LEVELS - 1, 0, start, end, new_tables);
-}
-
-static uint64_t count_at(pte_t *t, int level, uint64_t base, uint64_t start, uint64_t end)
-{
-	uint64_t n = 0;
-	for (int i = (int)pt_index(start, level); i < PT_ENTRIES; i++) {
-		uint64_t lo, hi;
-		if (!clip(base, level, i, start, end, &lo, &hi))
-			break;
-		pte_t e = t[i];
-		if (!(e & PTE_V))
-			continue;
 		if (pte_is_leaf(e))
-			n += level == 0 ? 1 : (hi - lo) / PAGE_SIZE_4K;
-		else
-			n += count_at(table(pte_to_pa(e)), level - 1,
-				      base + (uint64_t)i * level_size(level), lo, hi);
+			panic("pt: superpage at %p in user space", (void *)lo);
+		pte_t *child = table(pte_to_pa(e));
+		int err = walk_at(w, child, level - 1, lo, start > lo ? start : lo,
+				  end < hi ? end : hi);
+		if (w->prune && table_empty(child)) {
+			t[i] = 0;
+			frame_put(pte_to_pa(e));
+			w->tables_freed++;
+		}
+		if (err)
+			return err;
 	}
-	return n;
+	return 0;
+}
+
+int pt_walk_leaves(uint64_t root, uint64_t start, uint64_t end, struct pt_walker *w)
+{
+	if (start >= end)
+		return 0;
+	return walk_at(w, table(root), PT_LEVELS - 1, 0, start, end);
+}
+
+struct counting_walker {
+	struct pt_walker w;
+	uint64_t         n;
+};
+
+static int unmap_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
+{
+	(void)va;
+	frame_put(pte_to_pa(*pte));
+	*pte = 0;
+	((struct counting_walker *)w)->n++;
+	return 0;
+}
+
+uint64_t pt_unmap_range(uint64_t root, uint64_t start, uint64_t end)
+{
+	struct counting_walker c = { .w = { .leaf = unmap_leaf, .prune = true } };
+	pt_walk_leaves(root, start, end, &c.w);
+	return c.n;
+}
+
+static int count_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
+{
+	(void)pte;
+	(void)va;
+	((struct counting_walker *)w)->n++;
+	return 0;
 }
 
 uint64_t pt_count_range(uint64_t root, uint64_t start, uint64_t end)
 {
-	if (start >= end)
-		return 0;
-	return count_at(table(root), PT_LEVELS - 1, 0, start, end);
+	struct counting_walker c = { .w = { .leaf = count_leaf } };
+	pt_walk_leaves(root, start, end, &c.w);
+	return c.n;
 }

@@ -16,10 +16,9 @@ typedef uint64_t pte_t;
 
 /*
  * The level-0 PTE for va, or NULL when a table on the way is missing and
- * create is false, or a table could not be allocated. *new_tables (if not
- * NULL) is increased by the number of table pages allocated.
+ * create is false, or a table could not be allocated.
  */
-pte_t *pt_walk(uint64_t root, uint64_t va, bool create, uint64_t *new_tables);
+pte_t *pt_walk(uint64_t root, uint64_t va, bool create);
 
 /* Map one 4 KiB page. 0, -ENOMEM, or -EEXIST if va is already mapped. */
 int pt_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags);
@@ -34,21 +33,29 @@ int pt_map_range(uint64_t root, uint64_t va, uint64_t pa, uint64_t size, uint64_
 pte_t pt_lookup(uint64_t root, uint64_t va);
 
 /*
- * Unmap every 4 KiB leaf in [start, end) of the user half: each mapped
- * frame gets frame_put(), and each table page left with no valid entry is
- * freed. Returns the number of leaves removed; *tables_freed counts table
- * pages freed. The root itself is never freed.
+ * The one "for each leaf in range" walk. leaf() is called for every
+ * valid 4 KiB leaf in [start, end) of the user half, in address order,
+ * with a pointer to the entry; it may change or clear it, and returns 0
+ * to go on or a negative error to stop the walk with that error. With
+ * prune set, every table page the walk leaves with no valid entry is
+ * freed (and counted in tables_freed). Invalid subtrees are skipped whole,
+ * so a sparse range costs what is mapped, not what is reserved. A leaf
+ * above level 0 (user mappings are 4 KiB pages) or a non-leaf entry at
+ * level 0 is a corrupt table: panic.
  */
-uint64_t pt_unmap_range(uint64_t root, uint64_t start, uint64_t end, uint64_t *tables_freed);
+struct pt_walker {
+	int    (*leaf)(struct pt_walker *w, pte_t *pte, uint64_t va);
+	bool     prune;
+	uint64_t tables_freed;   /* out: table pages freed (prune) */
+};
+int pt_walk_leaves(uint64_t root, uint64_t start, uint64_t end, struct pt_walker *w);
 
 /*
- * For each leaf in [start, end) of src, allocate a frame, copy the page,
- * and map it at the same address in dst with the same flags. Returns the
- * number of pages copied, or -ENOMEM (dst may then hold part of the copy;
- * the caller destroys it). *new_tables counts table pages allocated in dst.
+ * Unmap every 4 KiB leaf in [start, end) of the user half: each mapped
+ * frame gets frame_put(), and each table page left with no valid entry is
+ * freed. Returns the number of leaves removed. The root is never freed.
  */
-long pt_copy_range(uint64_t dst, uint64_t src, uint64_t start, uint64_t end,
-		   uint64_t *new_tables);
+uint64_t pt_unmap_range(uint64_t root, uint64_t start, uint64_t end);
 
 /* Number of 4 KiB leaves mapped in [start, end). */
 uint64_t pt_count_range(uint64_t root, uint64_t start, uint64_t end);

@@ -63,10 +63,11 @@ static void test_kernel_map(void)
 static void test_address_space(void)
 {
 	struct frame_stats before, after;
+	struct fault_report rep;
 	frame_stats(&before);
 	struct mm *mm = mm_create();
 	const uint64_t heap = 0x100000;
-	bool ok = mm && !mm_map(mm, heap, 0, PROT_READ | PROT_WRITE, VMA_HEAP);
+	bool ok = mm && !mm_map_heap(mm, heap);
 	check(ok, "map_heap");
 	if (!ok)
 		return;
@@ -77,16 +78,16 @@ static void test_address_space(void)
 	frame_stats(&reserved);
 	check(old == (long)heap && reserved.free == mapped.free, "brk_is_lazy");
 
-	enum fault_result r = mm_fault(mm, heap + 5 * PAGE_SIZE + 8, FAULT_WRITE);
-	pte_t pte = pt_lookup(mm->root, heap + 5 * PAGE_SIZE);
+	enum fault_result r = mm_fault(mm, heap + 5 * PAGE_SIZE + 8, FAULT_WRITE, 0, &rep);
+	pte_t pte = pt_lookup(mm->tlb.root, heap + 5 * PAGE_SIZE);
 	check(r == FAULT_OK && (pte & (PTE_U | PTE_R | PTE_W | PTE_A | PTE_D)) ==
 	      (PTE_U | PTE_R | PTE_W | PTE_A | PTE_D) && !(pte & PTE_X), "fault_maps_page");
-	check(mm_fault(mm, heap + 64 * PAGE_SIZE, FAULT_READ) == FAULT_SEGV, "fault_above_brk");
-	check(mm_fault(mm, heap, FAULT_EXEC) == FAULT_SEGV, "fault_exec_heap");
-	check(mm_fault(mm, DIRECT_MAP_BASE, FAULT_READ) == FAULT_SEGV, "fault_kernel_addr");
+	check(mm_fault(mm, heap + 64 * PAGE_SIZE, FAULT_READ, 0, &rep) == FAULT_SEGV, "fault_above_brk");
+	check(mm_fault(mm, heap, FAULT_EXEC, 0, &rep) == FAULT_SEGV, "fault_exec_heap");
+	check(mm_fault(mm, DIRECT_MAP_BASE, FAULT_READ, 0, &rep) == FAULT_SEGV, "fault_kernel_addr");
 
 	mm_brk(mm, -60 * PAGE_SIZE);
-	check(pt_lookup(mm->root, heap + 5 * PAGE_SIZE) == 0, "shrink_unmaps");
+	check(pt_lookup(mm->tlb.root, heap + 5 * PAGE_SIZE) == 0, "shrink_unmaps");
 	mm_destroy(mm);
 	frame_stats(&after);
 	check(after.free == before.free, "destroy_returns_all");
@@ -95,20 +96,21 @@ static void test_address_space(void)
 /* Sequential faults turn on fault-around; a lone fault maps one page. */
 static void test_fault_around(void)
 {
+	struct fault_report rep;
 	struct mm *mm = mm_create();
 	const uint64_t heap = 0x200000;
-	if (!mm || mm_map(mm, heap, 0, PROT_READ | PROT_WRITE, VMA_HEAP) ||
+	if (!mm || mm_map_heap(mm, heap) ||
 	    mm_brk(mm, 256 * PAGE_SIZE) < 0) {
 		check(false, "fault_around_setup");
 		mm_destroy(mm);
 		return;
 	}
-	mm_fault(mm, heap + 100 * PAGE_SIZE, FAULT_WRITE);   /* lone */
-	check(pt_count_range(mm->root, heap, heap + 256 * PAGE_SIZE) == 1, "lone_fault_one_page");
+	mm_fault(mm, heap + 100 * PAGE_SIZE, FAULT_WRITE, 0, &rep);   /* lone */
+	check(pt_count_range(mm->tlb.root, heap, heap + 256 * PAGE_SIZE) == 1, "lone_fault_one_page");
 	for (int i = 0; i < 5; i++)                          /* a run of five */
-		mm_fault(mm, heap + (uint64_t)i * PAGE_SIZE, FAULT_WRITE);
-	uint64_t mapped = pt_count_range(mm->root, heap, heap + 100 * PAGE_SIZE);
-	check(mapped == 5 + 32, "fault_around_maps_ahead");
+		mm_fault(mm, heap + (uint64_t)i * PAGE_SIZE, FAULT_WRITE, 0, &rep);
+	uint64_t mapped = pt_count_range(mm->tlb.root, heap, heap + 100 * PAGE_SIZE);
+	check(mapped == 5 + mm_faultaround_pages, "fault_around_maps_ahead");
 	check(mm->heap->resident == mapped + 1, "fault_around_counted");
 	mm_destroy(mm);
 }

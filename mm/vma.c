@@ -5,49 +5,52 @@
  * a run of faults in the same heap keeps hitting.
  */
 #include "mm/vma.h"
-#include "mm/mm.h"
 #include "mm/kmalloc.h"
-#include "mm/page.h"
 #include "lib/errno.h"
 
 struct vm_area *vma_find(struct vma_list *l, uint64_t va)
 {
-	struct vm_area *a = l->last_hit;
+	struct vm_area *a = __atomic_load_n(&l->last_hit, __ATOMIC_RELAXED);
 	if (a && va >= a->start && va < a->end)
 		return a;
 	for (a = l->head; a && a->start <= va; a = a->next) {
 		if (va < a->end) {
-			l->last_hit = a;
+			/* Readers race to update the hint; any of their answers is right. */
+			__atomic_store_n(&l->last_hit, a, __ATOMIC_RELAXED);
 			return a;
 		}
 	}
 	return NULL;
 }
 
-struct vm_area *vma_next_above(struct vma_list *l, uint64_t va)
+struct vm_area *vma_first(const struct vma_list *l)
 {
-	struct vm_area *a = l->head;
-	while (a && a->start <= va)
-		a = a->next;
-	return a;
+	return l->head;
 }
 
-/* Lowest address an area must stay below because of b (its guard, if a stack). */
+struct vm_area *vma_next(const struct vma_list *l, const struct vm_area *a)
+{
+	(void)l;
+	return a->next;
+}
+
+/* Lowest address an area below b may reach: b's start, or its guard gap's. */
 static uint64_t floor_of(const struct vm_area *b)
 {
-	return b->kind == VMA_STACK ? b->start - VMA_GUARD_SIZE : b->start;
+	return b->flags & VM_GROWSDOWN ? b->start - VMA_GUARD_SIZE : b->start;
 }
 
-int vma_insert(struct vma_list *l, uint64_t start, uint64_t end, int prot,
-	       int kind, struct vm_area **out)
+int vma_insert(struct vma_list *l, const struct vma_spec *s, struct vm_area **out)
 {
+	uint64_t start = s->start, end = s->end;
 	if (!page_aligned(start | end) || end < start)
 		return -EINVAL;
-	if (start == end && kind != VMA_HEAP)
+	if (start == end && s->label != VMA_HEAP)
 		return -EINVAL;
-	if (kind == VMA_STACK && start < VMA_GUARD_SIZE)
+	bool stack = s->flags & VM_GROWSDOWN;
+	if (stack && start < VMA_GUARD_SIZE)
 		return -EINVAL;
-	uint64_t low = kind == VMA_STACK ? start - VMA_GUARD_SIZE : start;
+	uint64_t low = stack ? start - VMA_GUARD_SIZE : start;
 
 	struct vm_area **link = &l->head;
 	struct vm_area *prev = NULL;
@@ -66,40 +69,13 @@ int vma_insert(struct vma_list *l, uint64_t start, uint64_t end, int prot,
 	struct vm_area *a = kmalloc(sizeof(*a));
 	if (!a)
 		return -ENOMEM;
-	*a = (struct vm_area){ .start = start, .end = end, .prot = prot,
-			       .kind = kind, .resident = 0, .next = *link };
+	*a = (struct vm_area){
+		.start = start, .end = end, .prot = s->prot, .flags = s->flags,
+		.label = s->label, .backing = s->backing, .resident = 0, .next = *link,
+	};
 	*link = a;
 	if (out)
 		*out = a;
-	return 0;
-}
-
-void vma_remove(struct vma_list *l, struct vm_area *a)
-{
-	for (struct vm_area **link = &l->head; *link; link = &(*link)->next) {
-		if (*link == a) {
-			*link = a->next;
-			break;
-		}
-	}
-	if (l->last_hit == a)
-		l->last_hit = NULL;
-	kfree(a);
-}
-
-int vma_split(struct vm_area *a, uint64_t addr, struct vm_area **upper)
-{
-	if (!page_aligned(addr) || addr <= a->start || addr >= a->end)
-		return -EINVAL;
-	struct vm_area *b = kmalloc(sizeof(*b));
-	if (!b)
-		return -ENOMEM;
-	*b = (struct vm_area){ .start = addr, .end = a->end, .prot = a->prot,
-			       .kind = a->kind, .resident = 0, .next = a->next };
-	a->end = addr;
-	a->next = b;
-	if (upper)
-		*upper = b;
 	return 0;
 }
 

@@ -30,8 +30,6 @@
 #include "mm/mm.h"
 #include "userland/include/lazuli/stat.h"
 
-#define USER_STACK_SIZE (1024 * 1024)
-
 static int read_exact(struct inode *ip, void *dst, uint64_t off, size_t n)
 {
 	long got = inode_read(ip, dst, off, n);
@@ -77,7 +75,8 @@ static int load_segment(struct mm *mm, struct inode *ip, const struct elf_phdr *
 	if (ph->offset + ph->filesz < ph->offset)
 		return -ENOEXEC;
 	uint64_t start = page_down(ph->vaddr);
-	int err = mm_map(mm, start, page_up(end) - start, segment_prot(ph->flags), VMA_IMAGE);
+	int err = mm_map(mm, start, page_up(end) - start, segment_prot(ph->flags),
+			 VM_PRIVATE, NULL);
 	if (err)
 		return err == -ENOMEM ? err : -ENOEXEC;
 	err = load_bytes(mm, ip, ph->vaddr, ph->offset, ph->filesz);
@@ -119,7 +118,7 @@ static int load_image(struct mm *mm, struct inode *ip, uint64_t *entry, uint64_t
 static uint64_t push_args(struct mm *mm, char *const argv[], int argc)
 {
 	uint64_t uargv[EXEC_MAXARG + 1];
-	uint64_t sp = USER_TOP;
+	uint64_t sp = USER_STACK_TOP;
 	for (int i = argc - 1; i >= 0; i--) {
 		size_t len = strlen(argv[i]) + 1;
 		sp -= len;
@@ -168,10 +167,10 @@ int exec_into(struct proc *p, const char *path, char *const argv[], int argc)
 	uint64_t entry = 0, image_end = 0, sp = 0;
 	err = load_image(mm, ip, &entry, &image_end);
 	if (!err)
-		err = mm_map(mm, image_end, 0, PROT_READ | PROT_WRITE, VMA_HEAP);
+		err = mm_map_heap(mm, image_end);
 	if (!err)
-		err = mm_map(mm, USER_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
-			     PROT_READ | PROT_WRITE, VMA_STACK);
+		err = mm_map(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
+			     PROT_READ | PROT_WRITE, VM_PRIVATE | VM_GROWSDOWN, NULL);
 	if (!err && !(sp = push_args(mm, argv, argc)))
 		err = -ENOMEM;
 	if (err)

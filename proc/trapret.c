@@ -24,16 +24,22 @@ static const char *access_name(int access)
 bool proc_page_fault(uint64_t va, int access, uint64_t pc, bool from_user)
 {
 	struct proc *p = proc_current();
-	enum fault_result r = mm_fault(p ? p->mm : NULL, va, (enum fault_access)access);
-	if (r == FAULT_OK && trace_faults)
-		printf("fault: pid %d (%s) %s %p -> new page%s\n", p->pid, p->name,
-		       access_name(access), (void *)va, from_user ? "" : " (in kernel copy)");
+	struct fault_report rep;
+	enum fault_result r = mm_fault(p ? p->mm : NULL, va, (enum fault_access)access, pc, &rep);
+	if (r == FAULT_OK && trace_faults) {
+		char ahead[24] = "";
+		if (rep.ahead)
+			snprintf(ahead, sizeof(ahead), " +%u ahead", rep.ahead);
+		printf("fault: pid %d (%s) %s %p -> %s%s%s\n", p->pid, p->name,
+		       access_name(access), (void *)va, rep.rule, ahead,
+		       from_user ? "" : " (in kernel copy)");
+	}
 	if (r >= 0)
 		return true;
-	if (from_user) {
+	/* A bad user pointer in a system call is the call's error, not a kill. */
+	if (from_user || r == FAULT_BUG) {
 		printf("lazuli: killed pid %d (%s): %s at %p, pc %p: %s\n", p->pid, p->name,
-		       access_name(access), (void *)va, (void *)pc,
-		       r == FAULT_OOM ? "out of memory" : "no mapping allows it");
+		       access_name(access), (void *)va, (void *)pc, rep.rule);
 		proc_set_killed(p);
 	}
 	return false;

@@ -42,6 +42,7 @@
 
 #define PTE_PPN_SHIFT 10
 #define PTE_PPN_MASK  ((_UL(1) << 44) - 1)
+#define PTE_FLAGS_MASK ((_UL(1) << PTE_PPN_SHIFT) - 1)   /* V..D and RSW */
 
 #define PT_LEVELS      3
 #define PT_ENTRIES     512
