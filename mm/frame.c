@@ -4,10 +4,24 @@
  * One struct frame per 4 KiB frame of the managed range, in an array the
  * boot code places right after the kernel image. Free frames are chained
  * through their metadata (by index) into a LIFO list, so allocation and
- * freeing are O(1) and never touch the frame's own bytes.
+ * freeing are O(1) and, outside a debug build, never touch the frame's
+ * own bytes.
  *
- * Lock: frame_lock protects the free list, every refcount and use, and
- * the counters. It is a leaf lock: nothing else is taken while holding it.
+ * Locks and atomics:
+ *   [F] frame_lock: the free list, each frame's next_free, use and
+ *       reserved, and the counters (stats.free is also read without it,
+ *       as a hint, so it changes by atomic adds).
+ *   [A] atomic, no lock: refcount, pinned, the fail-nth countdown.
+ *   [I] set by frame_init_meta, then read-only.
+ * frame_lock is a leaf: nothing else is taken while holding it.
+ *
+ * A reference count changes without the lock, but it crosses zero only
+ * at two places, and both then take frame_lock for the list: frame_alloc
+ * sets 1 on a frame it has just unlinked, and the frame_put that takes it
+ * to 0 links it back. Between the last put and the relink the frame
+ * belongs to nobody, and nobody may frame_get it: frame_get needs a
+ * reference already held. So the list and the counters stay exact while
+ * get and put of shared frames (copy-on-write, the zero page) take no lock.
  */
 #include "mm/frame.h"
 #include "mm/physmap.h"
@@ -15,21 +29,29 @@
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
+/* meson -Dkdebug=true passes -DLAZULI_DEBUG=1: junk-fill frames. */
+#ifndef LAZULI_DEBUG
+#define LAZULI_DEBUG 0
+#endif
+static const bool junk_fill = LAZULI_DEBUG;
+
 #define NO_FRAME UINT32_MAX
 
 struct frame {
-	uint32_t refcount;   /* [F] 0 = free or reserved */
+	uint32_t refcount;   /* [A] 0 = free or reserved */
 	uint32_t next_free;  /* [F] index of the next free frame, NO_FRAME at the end */
 	uint8_t  use;        /* [F] enum frame_use while allocated */
-	uint8_t  reserved;   /* [I] never handed out (firmware, kernel, metadata) */
+	uint8_t  reserved;   /* [F] never handed out (firmware, kernel, metadata) */
+	uint8_t  pinned;     /* [A] set once by frame_pin, never cleared */
 };
 
 static struct spinlock frame_lock = SPINLOCK_INIT("frame");
-static struct frame *frames;         /* [I] after frame_init */
+static struct frame *frames;         /* [I] */
 static uint64_t      base_pa;        /* [I] first managed address */
 static uint64_t      nframes;        /* [I] */
 static uint32_t      free_head = NO_FRAME;  /* [F] */
 static struct frame_stats stats;     /* [F] */
+static uint64_t      fail_countdown; /* [A] requests until an injected failure; 0 = off */
 
 /* Bytes of metadata frame_init needs for [base, end). */
 uint64_t frame_meta_size(uint64_t base, uint64_t end)
@@ -45,6 +67,7 @@ static struct frame *frame_of(uint64_t pa)
 	return &frames[(pa - base_pa) >> PAGE_SHIFT];
 }
 
+/* Manage [base, end) with metadata at meta. Boot only, one hart. */
 void frame_init_meta(uint64_t base, uint64_t end, void *meta)
 {
 	frames = meta;
@@ -52,11 +75,14 @@ void frame_init_meta(uint64_t base, uint64_t end, void *meta)
 	nframes = (end - base) >> PAGE_SHIFT;
 	for (uint64_t i = 0; i < nframes; i++)
 		frames[i] = (struct frame){ .refcount = 0, .next_free = NO_FRAME,
-					     .use = FRAME_KERNEL, .reserved = 1 };
+					     .use = FRAME_KERNEL, .reserved = 1,
+					     .pinned = 0 };
 	free_head = NO_FRAME;
 	memset(&stats, 0, sizeof(stats));
+	fail_countdown = 0;
 }
 
+/* Free every still-reserved frame wholly inside [start, end). Takes frame_lock. */
 void frame_release_range(uint64_t start, uint64_t end)
 {
 	start = (start + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
@@ -76,13 +102,34 @@ void frame_release_range(uint64_t start, uint64_t end)
 		f->next_free = free_head;
 		free_head = (uint32_t)(f - frames);
 		stats.total++;
-		stats.free++;
+		__atomic_fetch_add(&stats.free, 1, __ATOMIC_RELAXED);
 	}
 	spin_unlock(&frame_lock);
 }
 
-uint64_t frame_alloc(enum frame_use use)
+/* Does this request fail by frame_fail_nth()? One relaxed load when off. */
+static bool injected_failure(void)
 {
+	uint64_t n = __atomic_load_n(&fail_countdown, __ATOMIC_RELAXED);
+	while (n != 0) {
+		/* Exactly one request sees n == 1, however many harts race. */
+		if (__atomic_compare_exchange_n(&fail_countdown, &n, n - 1, false,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return n == 1;
+	}
+	return false;
+}
+
+void frame_fail_nth(uint64_t n)
+{
+	__atomic_store_n(&fail_countdown, n, __ATOMIC_RELAXED);
+}
+
+/* Unlink a free frame for use with count 1; 0 when none. Takes frame_lock. */
+static uint64_t take_frame(enum frame_use use)
+{
+	if (injected_failure())
+		return 0;
 	spin_lock(&frame_lock);
 	if (free_head == NO_FRAME) {
 		spin_unlock(&frame_lock);
@@ -91,17 +138,25 @@ uint64_t frame_alloc(enum frame_use use)
 	struct frame *f = &frames[free_head];
 	free_head = f->next_free;
 	f->next_free = NO_FRAME;
-	f->refcount = 1;
 	f->use = (uint8_t)use;
-	stats.free--;
+	__atomic_store_n(&f->refcount, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&stats.free, 1, __ATOMIC_RELAXED);
 	stats.by_use[use]++;
 	spin_unlock(&frame_lock);
 	return base_pa + ((uint64_t)(f - frames) << PAGE_SHIFT);
 }
 
+uint64_t frame_alloc(enum frame_use use)
+{
+	uint64_t pa = take_frame(use);
+	if (pa && junk_fill)
+		memset(pa_to_kva(pa), FRAME_JUNK_ALLOCATED, PAGE_SIZE);
+	return pa;
+}
+
 uint64_t frame_alloc_zeroed(enum frame_use use)
 {
-	uint64_t pa = frame_alloc(use);
+	uint64_t pa = take_frame(use);
 	if (pa)
 		memset(pa_to_kva(pa), 0, PAGE_SIZE);
 	return pa;
@@ -109,35 +164,51 @@ uint64_t frame_alloc_zeroed(enum frame_use use)
 
 void frame_get(uint64_t pa)
 {
-	spin_lock(&frame_lock);
-	struct frame *f = frame_of(pa);
-	if (f->refcount == 0)
+	/* Relaxed: the caller's own reference keeps the frame alive. */
+	if (__atomic_fetch_add(&frame_of(pa)->refcount, 1, __ATOMIC_RELAXED) == 0)
 		panic("frame_get: frame %p is free", (void *)pa);
-	f->refcount++;
-	spin_unlock(&frame_lock);
 }
 
 void frame_put(uint64_t pa)
 {
-	spin_lock(&frame_lock);
 	struct frame *f = frame_of(pa);
-	if (f->refcount == 0 || f->reserved)
+	/*
+	 * Release: our writes to the frame come before whoever frees it.
+	 * Acquire: if we free it, everyone else's writes come before ours.
+	 */
+	uint32_t old = __atomic_fetch_sub(&f->refcount, 1, __ATOMIC_ACQ_REL);
+	if (old == 0)
 		panic("frame_put: frame %p is not allocated", (void *)pa);
-	if (--f->refcount == 0) {
-		stats.by_use[f->use]--;
-		stats.free++;
-		f->next_free = free_head;
-		free_head = (uint32_t)(f - frames);
-	}
+	if (old > 1)
+		return;
+	if (__atomic_load_n(&f->pinned, __ATOMIC_RELAXED))
+		panic("frame_put: last reference to pinned frame %p", (void *)pa);
+	if (junk_fill)
+		memset(pa_to_kva(pa), FRAME_JUNK_FREED, PAGE_SIZE);
+	spin_lock(&frame_lock);
+	stats.by_use[f->use]--;
+	__atomic_fetch_add(&stats.free, 1, __ATOMIC_RELAXED);
+	f->next_free = free_head;
+	free_head = (uint32_t)(f - frames);
 	spin_unlock(&frame_lock);
 }
 
 int frame_refcount(uint64_t pa)
 {
-	spin_lock(&frame_lock);
-	int n = (int)frame_of(pa)->refcount;
-	spin_unlock(&frame_lock);
-	return n;
+	return (int)__atomic_load_n(&frame_of(pa)->refcount, __ATOMIC_RELAXED);
+}
+
+void frame_pin(uint64_t pa)
+{
+	struct frame *f = frame_of(pa);
+	if (__atomic_load_n(&f->refcount, __ATOMIC_RELAXED) == 0)
+		panic("frame_pin: frame %p is free", (void *)pa);
+	__atomic_store_n(&f->pinned, 1, __ATOMIC_RELAXED);
+}
+
+bool frame_pinned(uint64_t pa)
+{
+	return __atomic_load_n(&frame_of(pa)->pinned, __ATOMIC_RELAXED) != 0;
 }
 
 void frame_stats(struct frame_stats *st)

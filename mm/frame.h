@@ -2,11 +2,18 @@
  * Physical frame allocator.
  *
  * Every frame of RAM between the bounds given to frame_init() has a
- * struct frame of metadata: a reference count and what the frame is used
- * for. Free frames sit on one list under frame_lock. Frames are 4 KiB.
+ * struct frame of metadata: a reference count, what the frame is used
+ * for, and whether it is pinned. Free frames sit on one list under
+ * frame_lock; reference counts are atomic and need no lock. Frames are
+ * 4 KiB.
  *
  * Frames are named by physical address; the kernel reaches their bytes
  * through the direct map (pa_to_kva() in mm/physmap.h).
+ *
+ * A debug build (meson -Dkdebug=true) fills every frame it frees with
+ * FRAME_JUNK_FREED and every frame frame_alloc() hands out with
+ * FRAME_JUNK_ALLOCATED, so a read through a stale pointer or of memory
+ * never initialised sees a recognisable pattern instead of old data.
  */
 #ifndef MM_FRAME_H
 #define MM_FRAME_H
@@ -24,6 +31,10 @@ enum frame_use {
 	FRAME_USES
 };
 
+/* The debug build's fill bytes (see above); 0x0101... and 0x0505... in a dump. */
+#define FRAME_JUNK_FREED     0x01
+#define FRAME_JUNK_ALLOCATED 0x05
+
 struct frame_stats {
 	uint64_t total;              /* frames managed */
 	uint64_t free;               /* on the free list */
@@ -37,15 +48,40 @@ void frame_init_meta(uint64_t base, uint64_t end, void *meta);
 /* Hand the frames wholly inside [start, end) to the free list. */
 void frame_release_range(uint64_t start, uint64_t end);
 
-/* A frame with reference count 1, contents undefined; 0 when none is left. */
+/*
+ * A frame with reference count 1, contents undefined (junk in a debug
+ * build); 0 when none is left or when frame_fail_nth() says this request
+ * fails. Takes frame_lock; never sleeps.
+ */
 uint64_t frame_alloc(enum frame_use use);
 /* The same, zero-filled. */
 uint64_t frame_alloc_zeroed(enum frame_use use);
-/* Drop one reference; the frame is free again at zero. */
+/*
+ * Drop one reference; at zero the frame goes back on the free list (under
+ * frame_lock). Panics if the frame is not allocated, or if it is pinned
+ * and this was its last reference.
+ */
 void frame_put(uint64_t pa);
-/* Take another reference to an allocated frame. */
+/*
+ * Take another reference to a frame the caller already holds one to (so
+ * the count cannot reach zero meanwhile). Lock-free; panics on a free frame.
+ */
 void frame_get(uint64_t pa);
+/* The reference count now: a snapshot that other harts may change at once. */
 int  frame_refcount(uint64_t pa);
+/*
+ * Pin an allocated frame for good: it is never freed, and a frame_put()
+ * that would drop its count to zero is a kernel bug and panics. Lock-free.
+ */
+void frame_pin(uint64_t pa);
+bool frame_pinned(uint64_t pa);
+
+/*
+ * Fault injection for tests: the n-th frame request from now (1 = the
+ * next) returns 0, once; n = 0 disables. Every request counts, whichever
+ * of frame_alloc, frame_alloc_zeroed or page_alloc makes it.
+ */
+void frame_fail_nth(uint64_t n);
 
 void frame_stats(struct frame_stats *st);
 /* Free frames now, without the lock: a hint that may be stale at once. */

@@ -9,8 +9,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/riscv/sv39.h"
+
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  (1UL << PAGE_SHIFT)
+
+_Static_assert(PAGE_SHIFT == SV39_PAGE_SHIFT, "a frame is one Sv39 base page");
 
 /* The page holding x, and the first page boundary at or above x. */
 static inline uint64_t page_down(uint64_t x) { return x & ~(PAGE_SIZE - 1); }

@@ -119,18 +119,19 @@ from_kernel:
 	 * Would the kframe land in a kernel stack's guard? Then the stack
 	 * has overflowed and every store below would fault again: report it
 	 * from the hart's emergency stack instead. t0 is parked in sscratch
-	 * (0 in the kernel) while we look.
+	 * (0 in the kernel) while we look. The layout this test assumes is
+	 * checked by _Static_asserts in arch/riscv/sv39.h.
 	 */
 	csrw	sscratch, t0
 	addi	t0, sp, -KF_SIZE
 	not	t0, t0
-	srli	t0, t0, 32
+	srli	t0, t0, KSTACK_REGION_SHIFT
 	bnez	t0, 1f                  /* not in the kernel-stack region */
 	addi	t0, sp, -KF_SIZE
 	slli	t0, t0, 64 - KSTACK_SLOT_SHIFT
 	srli	t0, t0, 64 - KSTACK_SLOT_SHIFT   /* offset within the slot */
-	srli	t0, t0, 12
-	sltiu	t0, t0, KSTACK_GUARD_SIZE >> 12
+	srli	t0, t0, SV39_PAGE_SHIFT
+	sltiu	t0, t0, KSTACK_GUARD_SIZE >> SV39_PAGE_SHIFT
 	bnez	t0, stack_overflow
 1:	csrrw	t0, sscratch, zero
 	addi	sp, sp, -KF_SIZE

@@ -2,9 +2,17 @@
  * Host tests of the real mm/frame.c, mm/pt.c, mm/vma.c and mm/kmalloc.c
  * over a simulated physical memory: a malloc'd block that plays RAM at
  * SIM_BASE, reached through physmap_offset like the kernel's direct map.
+ *
+ * Built twice: test_mm as the release kernel is, and test_mm_debug with
+ * -DLAZULI_DEBUG=1 as meson -Dkdebug=true builds it (frames junk-filled).
  */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
@@ -14,6 +22,10 @@
 #include "arch/riscv/sv39.h"
 #include "lib/errno.h"
 #include "check.h"
+
+#ifndef LAZULI_DEBUG
+#define LAZULI_DEBUG 0
+#endif
 
 #define SIM_BASE   0x80000000UL
 #define SIM_FRAMES 512UL
@@ -88,6 +100,146 @@ static void frame_refcounts(void)
 	CHECK(free_frames() == SIM_FRAMES - 1);
 	frame_put(pa);
 	CHECK(free_frames() == SIM_FRAMES);
+}
+
+/* Every byte of the frame at pa is b. */
+static bool frame_filled(uint64_t pa, unsigned char b)
+{
+	const unsigned char *bytes = pa_to_kva(pa);
+	for (size_t i = 0; i < PAGE_SIZE; i++)
+		if (bytes[i] != b)
+			return false;
+	return true;
+}
+
+#define HAMMER_THREADS 4
+#define HAMMER_ROUNDS  100000
+
+static void *hammer(void *arg)
+{
+	uint64_t pa = *(const uint64_t *)arg;
+	for (int i = 0; i < HAMMER_ROUNDS; i++) {
+		frame_get(pa);
+		frame_get(pa);
+		frame_put(pa);
+		frame_put(pa);
+	}
+	return NULL;
+}
+
+/* Gets and puts from several threads at once take no lock and lose nothing. */
+static void frame_get_put_balance(void)
+{
+	sim_reset(0);
+	uint64_t pa = frame_alloc(FRAME_USER);
+	pthread_t t[HAMMER_THREADS];
+	for (int i = 0; i < HAMMER_THREADS; i++)
+		CHECK(pthread_create(&t[i], NULL, hammer, &pa) == 0);
+	for (int i = 0; i < HAMMER_THREADS; i++)
+		pthread_join(t[i], NULL);
+	CHECK(frame_refcount(pa) == 1);
+	CHECK(free_frames() == SIM_FRAMES - 1);
+	CHECK(used(FRAME_USER) == 1);
+	frame_put(pa);
+	CHECK(frame_refcount(pa) == 0);
+	CHECK(free_frames() == SIM_FRAMES);
+	CHECK(used(FRAME_USER) == 0);
+}
+
+static void frame_pin_keeps_frame(void)
+{
+	sim_reset(0);
+	uint64_t pa = frame_alloc_zeroed(FRAME_KERNEL), other = frame_alloc(FRAME_USER);
+	CHECK(!frame_pinned(pa));
+	frame_pin(pa);
+	frame_pin(pa);   /* pinning twice is harmless */
+	CHECK(frame_pinned(pa) && !frame_pinned(other));
+	frame_get(pa);
+	frame_get(pa);
+	frame_put(pa);
+	frame_put(pa);
+	CHECK(frame_refcount(pa) == 1);
+	CHECK(frame_pinned(pa));
+	CHECK(frame_filled(pa, 0));   /* not junk-filled: it was never freed */
+	CHECK(free_frames() == SIM_FRAMES - 2);
+	frame_put(other);
+	CHECK(free_frames() == SIM_FRAMES - 1);
+}
+
+/* Run fn in a child; did it die of SIGABRT (the shim's panic)? */
+static bool dies_of_panic(void (*fn)(uint64_t), uint64_t arg)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		freopen("/dev/null", "w", stderr);   /* the expected panic message */
+		fn(arg);
+		_exit(0);
+	}
+	int status;
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return false;
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
+}
+
+static void put_once(uint64_t pa) { frame_put(pa); }
+static void get_once(uint64_t pa) { frame_get(pa); }
+
+static void frame_misuse_panics(void)
+{
+	sim_reset(0);
+	uint64_t pinned = frame_alloc(FRAME_KERNEL), plain = frame_alloc(FRAME_KERNEL);
+	frame_pin(pinned);
+	CHECK(dies_of_panic(put_once, pinned));   /* its last reference */
+	frame_put(plain);
+	CHECK(dies_of_panic(put_once, plain));    /* already free */
+	CHECK(dies_of_panic(get_once, plain));
+	CHECK(frame_refcount(pinned) == 1);       /* the children changed nothing here */
+}
+
+static void frame_fail_nth_once(void)
+{
+	sim_reset(0);
+	frame_fail_nth(3);
+	uint64_t a = frame_alloc(FRAME_USER);
+	uint64_t b = frame_alloc_zeroed(FRAME_PT);
+	CHECK(a && b);
+	CHECK(page_alloc() == NULL);              /* the third request, whatever its kind */
+	CHECK(free_frames() == SIM_FRAMES - 2);   /* the failure took nothing */
+	uint64_t c = frame_alloc(FRAME_USER);
+	CHECK(c != 0);
+	uint64_t more = 0;
+	for (int i = 0; i < 8; i++)
+		more += frame_alloc(FRAME_USER) != 0;
+	CHECK(more == 8);                         /* once, then normal */
+
+	frame_fail_nth(1);
+	CHECK(frame_alloc(FRAME_KERNEL) == 0);    /* 1 = the very next */
+	CHECK(frame_alloc(FRAME_KERNEL) != 0);
+
+	frame_fail_nth(2);
+	frame_fail_nth(0);                        /* disabled before it fired */
+	for (int i = 0; i < 4; i++)
+		CHECK(frame_alloc(FRAME_KERNEL) != 0);
+	CHECK(free_frames() == SIM_FRAMES - 16);
+}
+
+/*
+ * The debug build fills a frame on free and on frame_alloc; the release
+ * build leaves its bytes alone. frame_alloc_zeroed zeroes in both.
+ */
+static void frame_junk_fill(void)
+{
+	sim_reset(0);
+	uint64_t pa = frame_alloc(FRAME_USER);
+	memset(pa_to_kva(pa), 0x77, PAGE_SIZE);
+	frame_put(pa);
+	CHECK(frame_filled(pa, LAZULI_DEBUG ? FRAME_JUNK_FREED : 0x77));
+	CHECK(frame_alloc(FRAME_USER) == pa);     /* LIFO: the same frame */
+	CHECK(frame_filled(pa, LAZULI_DEBUG ? FRAME_JUNK_ALLOCATED : 0x77));
+	frame_put(pa);
+	CHECK(frame_alloc_zeroed(FRAME_USER) == pa);
+	CHECK(frame_filled(pa, 0));
 }
 
 static void frame_release_rounds_inward(void)
@@ -329,6 +481,11 @@ int main(void)
 {
 	RUN(frame_counts_and_exhaustion);
 	RUN(frame_refcounts);
+	RUN(frame_get_put_balance);
+	RUN(frame_pin_keeps_frame);
+	RUN(frame_misuse_panics);
+	RUN(frame_fail_nth_once);
+	RUN(frame_junk_fill);
 	RUN(frame_release_rounds_inward);
 	RUN(pt_map_lookup_unmap);
 	RUN(pt_sparse_range);
