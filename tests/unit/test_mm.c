@@ -264,11 +264,9 @@ static void pt_map_lookup_unmap(void)
 	pte_t e = pt_lookup(root, va + 123);
 	CHECK(pte_to_pa(e) == pa && (e & PTE_V) && (e & PTE_U));
 	CHECK(pt_lookup(root, va + PAGE_SIZE) == 0);
-	CHECK(pt_walk(root, 0x7000000000UL & (USER_TOP - 1), false, NULL) == NULL);
-	uint64_t tables = 0;
-	CHECK(pt_unmap_range(root, 0, USER_TOP, &tables) == 1);
-	CHECK(tables == 2);
-	CHECK(used(FRAME_PT) == 1 && used(FRAME_USER) == 0);
+	CHECK(pt_walk(root, 0x7000000000UL & (USER_TOP - 1), false) == NULL);
+	CHECK(pt_unmap_range(root, 0, USER_TOP) == 1);
+	CHECK(used(FRAME_PT) == 1 && used(FRAME_USER) == 0);   /* both tables pruned */
 	CHECK(pt_lookup(root, va) == 0);
 }
 
@@ -284,38 +282,63 @@ static void pt_sparse_range(void)
 	CHECK(pt_count_range(root, base, base + (16UL << 20)) == 64);
 	CHECK(used(FRAME_PT) == 1 + 1 + 8);   /* root, one level-1, 8 level-0 tables */
 
-	/* Copy the upper half of the range into another table (fork). */
-	uint64_t child = frame_alloc_zeroed(FRAME_PT), new_tables = 0;
-	*(char *)pa_to_kva(pte_to_pa(pt_lookup(root, base + (8UL << 20)))) = 'x';
-	long copied = pt_copy_range(child, root, base + (8UL << 20), base + (16UL << 20), &new_tables);
-	CHECK(copied == 32 && new_tables == 1 + 4);
-	pte_t c = pt_lookup(child, base + (8UL << 20));
-	CHECK(c && pte_to_pa(c) != pte_to_pa(pt_lookup(root, base + (8UL << 20))));
-	CHECK(*(char *)pa_to_kva(pte_to_pa(c)) == 'x');
-
 	/* Unmap part of a table's range: the table stays; all of it: it goes. */
-	uint64_t tables = 0;
-	CHECK(pt_unmap_range(root, base, base + 64 * PAGE_SIZE + 1, &tables) == 2);
-	CHECK(tables == 0);
-	CHECK(pt_unmap_range(root, base, base + (2UL << 20), &tables) == 6);
-	CHECK(tables == 1);
-	CHECK(pt_unmap_range(root, 0, USER_TOP, &tables) == 56);
-	CHECK(pt_unmap_range(child, 0, USER_TOP, &tables) == 32);
-	CHECK(used(FRAME_USER) == 0 && used(FRAME_PT) == 2);
+	CHECK(pt_unmap_range(root, base, base + 64 * PAGE_SIZE + 1) == 2);
+	CHECK(used(FRAME_PT) == 10);
+	CHECK(pt_unmap_range(root, base, base + (2UL << 20)) == 6);
+	CHECK(used(FRAME_PT) == 9);
+	CHECK(pt_unmap_range(root, 0, USER_TOP) == 56);
+	CHECK(used(FRAME_USER) == 0 && used(FRAME_PT) == 1);
 }
 
-static void pt_copy_out_of_memory(void)
+/* The one leaf walk: order, early stop with an error, and corrupt tables. */
+struct collect {
+	struct pt_walker w;
+	uint64_t         seen[8];
+	int              n, stop_at;
+};
+
+static int collect_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
 {
-	sim_reset(SIM_FRAMES - 6);   /* 6 frames in all */
-	uint64_t root = frame_alloc_zeroed(FRAME_PT), child = frame_alloc_zeroed(FRAME_PT);
+	struct collect *c = (struct collect *)w;
+	(void)pte;
+	if (c->n == c->stop_at)
+		return -ENOMEM;
+	c->seen[c->n++] = va;
+	return 0;
+}
+
+static void pt_walk_leaves_order_and_stop(void)
+{
+	sim_reset(0);
+	uint64_t root = frame_alloc_zeroed(FRAME_PT);
+	uint64_t vas[] = { 0x10000, 0x11000, 0x40000000, 0x40200000, 0x3fffff000UL };
+	for (unsigned i = 0; i < 5; i++)
+		CHECK(pt_map(root, vas[i], frame_alloc(FRAME_USER), PTE_R | PTE_U) == 0);
+	struct collect c = { .w = { .leaf = collect_leaf }, .stop_at = -1 };
+	CHECK(pt_walk_leaves(root, 0x11000, USER_TOP, &c.w) == 0);
+	CHECK(c.n == 4 && c.seen[0] == 0x11000 && c.seen[1] == 0x40000000 &&
+	      c.seen[2] == 0x40200000 && c.seen[3] == 0x3fffff000UL);
+	struct collect stop = { .w = { .leaf = collect_leaf }, .stop_at = 2 };
+	CHECK(pt_walk_leaves(root, 0, USER_TOP, &stop.w) == -ENOMEM && stop.n == 2);
+	CHECK(pt_unmap_range(root, 0, USER_TOP) == 5);
+	CHECK(used(FRAME_PT) == 1);
+}
+
+static void unmap_all(uint64_t root) { pt_unmap_range(root, 0, USER_TOP); }
+
+/* A valid non-leaf entry at level 0 is a corrupt table: the walk panics. */
+static void pt_walk_panics_on_level0_pointer(void)
+{
+	sim_reset(0);
+	uint64_t root = frame_alloc_zeroed(FRAME_PT);
 	CHECK(pt_map(root, 0x10000, frame_alloc(FRAME_USER), PTE_R | PTE_U) == 0);
-	/* 1 left: enough for the data frame, not for the child's tables. */
-	CHECK(pt_copy_range(child, root, 0, USER_TOP, NULL) == -ENOMEM);
-	pt_unmap_range(child, 0, USER_TOP, NULL);
-	pt_unmap_range(root, 0, USER_TOP, NULL);
-	frame_put(child);
-	frame_put(root);
-	CHECK(free_frames() == 6);
+	pte_t *e = pt_walk(root, 0x10000, false);
+	*e &= ~PTE_RWX;   /* V alone: a pointer where a leaf must be */
+	CHECK(dies_of_panic(unmap_all, root));
+	*e = 0;
+	pt_map_range(root, 0x40000000, 0x80000000UL, PAGE_SIZE_2M, PTE_R | PTE_U);
+	CHECK(dies_of_panic(unmap_all, root));   /* a superpage in user space */
 }
 
 static void pt_superpages(void)
@@ -340,6 +363,18 @@ static void pt_superpages(void)
 
 static struct vma_list list;
 
+/* vma_insert with the spec spelled out; a VMA_STACK label grows down. */
+static int ins(struct vma_list *l, uint64_t start, uint64_t end, int prot,
+	       enum vma_label label, struct vm_area **out)
+{
+	struct vma_spec spec = {
+		.start = start, .end = end, .prot = prot, .label = label,
+		.flags = VM_PRIVATE | (label == VMA_STACK ? VM_GROWSDOWN : 0),
+		.backing = { VM_BACKING_ANON },
+	};
+	return vma_insert(l, &spec, out);
+}
+
 static void vma_reset(void)
 {
 	sim_reset(0);
@@ -350,49 +385,37 @@ static void vma_insert_sorted_and_find(void)
 {
 	vma_reset();
 	struct vm_area *text, *heap, *stack;
-	CHECK(vma_insert(&list, 0x10000, 0x12000, PROT_READ | PROT_EXEC, VMA_IMAGE, &text) == 0);
-	CHECK(vma_insert(&list, USER_TOP - 0x100000, USER_TOP, PROT_READ | PROT_WRITE, VMA_STACK, &stack) == 0);
-	CHECK(vma_insert(&list, 0x13000, 0x13000, PROT_READ | PROT_WRITE, VMA_HEAP, &heap) == 0);
+	CHECK(ins(&list, 0x10000, 0x12000, PROT_READ | PROT_EXEC, VMA_IMAGE, &text) == 0);
+	CHECK(ins(&list, USER_TOP - 0x100000, USER_TOP, PROT_READ | PROT_WRITE, VMA_STACK, &stack) == 0);
+	CHECK(ins(&list, 0x13000, 0x13000, PROT_READ | PROT_WRITE, VMA_HEAP, &heap) == 0);
 	CHECK(list.head == text && text->next == heap && heap->next == stack);
 	CHECK(vma_find(&list, 0x10000) == text && vma_find(&list, 0x11fff) == text);
 	CHECK(vma_find(&list, 0x12000) == NULL);
 	CHECK(vma_find(&list, 0x13000) == NULL);   /* the empty heap holds nothing */
 	CHECK(vma_find(&list, USER_TOP - 1) == stack);
 	CHECK(vma_find(&list, USER_TOP - 0x100000 - 1) == NULL);   /* guard page */
-	CHECK(vma_next_above(&list, 0x10000) == heap);
+	struct vm_area *a, *order[3];
+	int n = 0;
+	vma_foreach(a, &list)
+		order[n++] = a;
+	CHECK(n == 3 && order[0] == text && order[1] == heap && order[2] == stack);
 	vma_free_list(&list);
 }
 
 static void vma_insert_rejects(void)
 {
 	vma_reset();
-	CHECK(vma_insert(&list, 0x10000, 0x20000, PROT_READ, VMA_IMAGE, NULL) == 0);
-	CHECK(vma_insert(&list, 0x1f000, 0x21000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
-	CHECK(vma_insert(&list, 0x0f000, 0x11000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
-	CHECK(vma_insert(&list, 0x10000, 0x20000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
-	CHECK(vma_insert(&list, 0x30001, 0x31000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
-	CHECK(vma_insert(&list, 0x30000, 0x30000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
+	CHECK(ins(&list, 0x10000, 0x20000, PROT_READ, VMA_IMAGE, NULL) == 0);
+	CHECK(ins(&list, 0x1f000, 0x21000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
+	CHECK(ins(&list, 0x0f000, 0x11000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
+	CHECK(ins(&list, 0x10000, 0x20000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
+	CHECK(ins(&list, 0x30001, 0x31000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
+	CHECK(ins(&list, 0x30000, 0x30000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
 	/* A stack's guard page may not sit on another area. */
-	CHECK(vma_insert(&list, 0x20000, 0x30000, PROT_READ, VMA_STACK, NULL) == -EINVAL);
-	CHECK(vma_insert(&list, 0x21000, 0x30000, PROT_READ, VMA_STACK, NULL) == 0);
+	CHECK(ins(&list, 0x20000, 0x30000, PROT_READ, VMA_STACK, NULL) == -EINVAL);
+	CHECK(ins(&list, 0x21000, 0x30000, PROT_READ, VMA_STACK, NULL) == 0);
 	/* Nor may an area start inside a stack's guard page. */
-	CHECK(vma_insert(&list, 0x20000, 0x21000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
-	vma_free_list(&list);
-}
-
-static void vma_split_and_remove(void)
-{
-	vma_reset();
-	struct vm_area *a, *b;
-	CHECK(vma_insert(&list, 0x10000, 0x20000, PROT_READ, VMA_IMAGE, &a) == 0);
-	CHECK(vma_split(a, 0x10000, &b) == -EINVAL);
-	CHECK(vma_split(a, 0x18001, &b) == -EINVAL);
-	CHECK(vma_split(a, 0x18000, &b) == 0);
-	CHECK(a->end == 0x18000 && b->start == 0x18000 && b->end == 0x20000);
-	CHECK(a->next == b && b->prot == PROT_READ);
-	CHECK(vma_find(&list, 0x18000) == b && vma_find(&list, 0x17fff) == a);
-	vma_remove(&list, a);
-	CHECK(list.head == b && vma_find(&list, 0x17fff) == NULL);
+	CHECK(ins(&list, 0x20000, 0x21000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
 	vma_free_list(&list);
 }
 
@@ -400,10 +423,10 @@ static void vma_copy(void)
 {
 	vma_reset();
 	struct vma_list copy = { 0 };
-	CHECK(vma_insert(&list, 0x10000, 0x20000, PROT_READ, VMA_IMAGE, NULL) == 0);
-	CHECK(vma_insert(&list, 0x20000, 0x30000, PROT_READ | PROT_WRITE, VMA_HEAP, NULL) == 0);
+	CHECK(ins(&list, 0x10000, 0x20000, PROT_READ, VMA_IMAGE, NULL) == 0);
+	CHECK(ins(&list, 0x20000, 0x30000, PROT_READ | PROT_WRITE, VMA_HEAP, NULL) == 0);
 	CHECK(vma_copy_list(&copy, &list) == 0);
-	CHECK(copy.head && copy.head != list.head && copy.head->next->kind == VMA_HEAP);
+	CHECK(copy.head && copy.head != list.head && copy.head->next->label == VMA_HEAP);
 	CHECK(copy.head->next->next == NULL);
 	vma_free_list(&copy);
 	vma_free_list(&list);
@@ -417,8 +440,8 @@ static void brk_edges(void)
 	vma_reset();
 	struct vm_area *heap;
 	uint64_t stack_start = USER_TOP - 0x100000;
-	CHECK(vma_insert(&list, 0x20000, 0x20000, PROT_READ | PROT_WRITE, VMA_HEAP, &heap) == 0);
-	CHECK(vma_insert(&list, stack_start, USER_TOP, PROT_READ | PROT_WRITE, VMA_STACK, NULL) == 0);
+	CHECK(ins(&list, 0x20000, 0x20000, PROT_READ | PROT_WRITE, VMA_HEAP, &heap) == 0);
+	CHECK(ins(&list, stack_start, USER_TOP, PROT_READ | PROT_WRITE, VMA_STACK, NULL) == 0);
 	uint64_t limit = vma_growth_limit(heap, USER_TOP);
 	CHECK(limit == stack_start - VMA_GUARD_SIZE);
 
@@ -489,11 +512,11 @@ int main(void)
 	RUN(frame_release_rounds_inward);
 	RUN(pt_map_lookup_unmap);
 	RUN(pt_sparse_range);
-	RUN(pt_copy_out_of_memory);
+	RUN(pt_walk_leaves_order_and_stop);
+	RUN(pt_walk_panics_on_level0_pointer);
 	RUN(pt_superpages);
 	RUN(vma_insert_sorted_and_find);
 	RUN(vma_insert_rejects);
-	RUN(vma_split_and_remove);
 	RUN(vma_copy);
 	RUN(brk_edges);
 	RUN(kmalloc_classes);

@@ -1,0 +1,476 @@
+/*
+ * Host tests of the real VM core: mm/mm.c, mm/fault.c, mm/vma.c, mm/pt.c,
+ * mm/frame.c, mm/kmalloc.c and proc/sleeplock.c, over simulated RAM, with
+ * the TLB layer and the process services stubbed (shim/shim_tlb.c,
+ * shim/shim_proc.c). They cover the fault decision row by row, every
+ * protection, stale and permission faults, fault-around, brk in both
+ * modes, and fork and brk running out of memory at every allocation;
+ * after each, destroying the address space must leave every frame free.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "mm/mm_internal.h"
+#include "mm/frame.h"
+#include "mm/physmap.h"
+#include "arch/riscv/sv39.h"
+#include "lib/errno.h"
+#include "tests/unit/shim/shim_tlb.h"
+#include "userland/include/lazuli/memstat.h"
+#include "check.h"
+
+#define SIM_BASE   0x80000000UL
+#define SIM_FRAMES 1024UL
+#define SIM_SIZE   (SIM_FRAMES * PAGE_SIZE)
+
+static void *ram, *meta;
+static uint64_t baseline;   /* free frames right after sim_reset */
+
+static uint64_t free_frames(void)
+{
+	struct frame_stats st;
+	frame_stats(&st);
+	return st.free;
+}
+
+/* Fresh RAM of `frames` usable frames, a kernel root, default switches. */
+static void sim_reset_frames(uint64_t frames)
+{
+	free(ram);
+	free(meta);
+	ram = aligned_alloc(PAGE_SIZE, SIM_SIZE);
+	memset(ram, 0xa5, SIM_SIZE);
+	physmap_offset = (uintptr_t)ram - SIM_BASE;
+	meta = malloc(frame_meta_size(SIM_BASE, SIM_BASE + SIM_SIZE));
+	frame_init_meta(SIM_BASE, SIM_BASE + SIM_SIZE, meta);
+	frame_release_range(SIM_BASE + (SIM_FRAMES - frames) * PAGE_SIZE, SIM_BASE + SIM_SIZE);
+	kernel_root = frame_alloc_zeroed(FRAME_PT);
+	mm_set_eager(false);
+	mm_set_faultaround(32);
+	baseline = free_frames();
+}
+
+static void sim_reset(void) { sim_reset_frames(SIM_FRAMES); }
+
+static pte_t pte_at(struct mm *mm, uint64_t va) { return pt_lookup(mm->tlb.root, va); }
+
+static enum fault_result fault(struct mm *mm, uint64_t va, enum fault_access acc)
+{
+	struct fault_report rep;
+	return mm_fault(mm, va, acc, 0x1000, &rep);
+}
+
+#define AREA 0x100000UL   /* where the tests put an area */
+
+/* An mm with one 16-page private anonymous area of protection prot. */
+static struct mm *mm_with_area(int prot)
+{
+	struct mm *mm = mm_create();
+	if (!mm || mm_map(mm, AREA, 16 * PAGE_SIZE, prot, VM_PRIVATE, NULL)) {
+		CHECK(!"mm_with_area");
+		exit(1);
+	}
+	return mm;
+}
+
+static void destroy_all_back(struct mm *mm)
+{
+	mm_destroy(mm);
+	CHECK(free_frames() == baseline);
+}
+
+/* ---- the decision table, row by row ---- */
+
+static void decide_rows(void)
+{
+	struct vm_area rw = { .start = AREA, .end = AREA + PAGE_SIZE, .prot = PROT_READ | PROT_WRITE };
+	struct vm_area rx = { .start = AREA, .end = AREA + PAGE_SIZE, .prot = PROT_READ | PROT_EXEC };
+	pte_t valid_rw = PTE_V | PTE_U | PTE_R | PTE_W | PTE_A | PTE_D;
+	pte_t valid_ro = PTE_V | PTE_U | PTE_R | PTE_A;
+
+	/* no area -> kill */
+	CHECK(fault_decide(NULL, 0, FAULT_READ) == DECIDE_NO_AREA);
+	CHECK(fault_decide(NULL, valid_rw, FAULT_WRITE) == DECIDE_NO_AREA);
+	/* the area forbids the access -> kill, whatever the PTE says */
+	CHECK(fault_decide(&rx, 0, FAULT_WRITE) == DECIDE_FORBIDDEN);
+	CHECK(fault_decide(&rw, valid_rw, FAULT_EXEC) == DECIDE_FORBIDDEN);
+	/* no PTE -> fill from the backing */
+	CHECK(fault_decide(&rw, 0, FAULT_WRITE) == DECIDE_FILL);
+	CHECK(fault_decide(&rx, 0, FAULT_EXEC) == DECIDE_FILL);
+	/* the PTE permits the access -> stale */
+	CHECK(fault_decide(&rw, valid_rw, FAULT_READ) == DECIDE_STALE);
+	CHECK(fault_decide(&rw, valid_rw, FAULT_WRITE) == DECIDE_STALE);
+	/* the PTE forbids what the area allows -> the area's rule */
+	CHECK(fault_decide(&rw, valid_ro, FAULT_WRITE) == DECIDE_AREA_RULE);
+	CHECK(fault_decide(&rw, valid_rw & ~PTE_U, FAULT_READ) == DECIDE_AREA_RULE);
+}
+
+/* ---- every protection, for faults and for mm_write ---- */
+
+static void protections_fault_and_write(void)
+{
+	static const struct { int prot; uint64_t pte_rwx; } cases[] = {
+		{ PROT_READ,              PTE_R },
+		{ PROT_WRITE,             PTE_R | PTE_W },   /* W implies R */
+		{ PROT_EXEC,              PTE_X },
+		{ PROT_READ | PROT_WRITE, PTE_R | PTE_W },
+		{ PROT_READ | PROT_EXEC,  PTE_R | PTE_X },
+		{ PROT_NONE,              0 },
+	};
+	static const enum fault_access accesses[] = { FAULT_READ, FAULT_WRITE, FAULT_EXEC };
+	for (unsigned c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		sim_reset();
+		struct mm *mm = mm_with_area(cases[c].prot);
+		for (unsigned i = 0; i < 3; i++) {
+			uint64_t va = AREA + i * PAGE_SIZE;
+			bool allowed = (cases[c].pte_rwx & PTE_R && accesses[i] == FAULT_READ) ||
+				       (cases[c].pte_rwx & PTE_W && accesses[i] == FAULT_WRITE) ||
+				       (cases[c].pte_rwx & PTE_X && accesses[i] == FAULT_EXEC);
+			enum fault_result r = fault(mm, va, accesses[i]);
+			CHECK(r == (allowed ? FAULT_OK : FAULT_SEGV));
+			pte_t e = pte_at(mm, va);
+			if (allowed)
+				CHECK((e & PTE_RWX) == cases[c].pte_rwx && (e & PTE_U));
+			else
+				CHECK(e == 0);   /* a refused access maps nothing */
+		}
+		/* mm_write ignores R/W/X but refuses an area with no access. */
+		char buf[100] = "hello";
+		int w = mm_write(mm, AREA + 5 * PAGE_SIZE - 50, buf, sizeof(buf));
+		if (cases[c].prot == PROT_NONE) {
+			CHECK(w == -EFAULT);
+			CHECK(pt_count_range(mm->tlb.root, AREA, AREA + 16 * PAGE_SIZE) == 0);
+		} else {
+			CHECK(w == 0);
+			pte_t e = pte_at(mm, AREA + 5 * PAGE_SIZE - 50);
+			CHECK(!memcmp((char *)pa_to_kva(pte_to_pa(e)) + PAGE_SIZE - 50, "hello", 6));
+		}
+		destroy_all_back(mm);
+	}
+}
+
+/* W+X, bad flags and overlaps are refused; PROT_WRITE reads back as RW. */
+static void map_rejects(void)
+{
+	sim_reset();
+	struct mm *mm = mm_create();
+	CHECK(mm_map(mm, AREA, PAGE_SIZE, PROT_WRITE | PROT_EXEC, VM_PRIVATE, NULL) == -EINVAL);
+	CHECK(mm_map(mm, AREA, PAGE_SIZE, PROT_READ, 0, NULL) == -EINVAL);
+	CHECK(mm_map(mm, AREA, PAGE_SIZE, PROT_READ, VM_PRIVATE | VM_SHARED, NULL) == -EINVAL);
+	CHECK(mm_map(mm, AREA, PAGE_SIZE, 0x40, VM_PRIVATE, NULL) == -EINVAL);
+	CHECK(mm_map(mm, AREA, 0, PROT_READ, VM_PRIVATE, NULL) == -EINVAL);
+	CHECK(mm_map(mm, AREA + 1, PAGE_SIZE, PROT_READ, VM_PRIVATE, NULL) == -EINVAL);
+	CHECK(mm_map(mm, 0, PAGE_SIZE, PROT_READ, VM_PRIVATE, NULL) == -EINVAL);
+	CHECK(mm_map(mm, USER_TOP - PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ, VM_PRIVATE, NULL) == -EINVAL);
+	CHECK(mm_map(mm, -PAGE_SIZE, PAGE_SIZE, PROT_READ, VM_PRIVATE, NULL) == -EINVAL);
+	CHECK(mm_map(mm, USER_TOP - PAGE_SIZE, PAGE_SIZE, PROT_READ, VM_PRIVATE, NULL) == 0);
+	CHECK(mm_map(mm, AREA, 2 * PAGE_SIZE, PROT_WRITE, VM_PRIVATE, NULL) == 0);
+	CHECK(mm_map(mm, AREA + PAGE_SIZE, PAGE_SIZE, PROT_READ, VM_PRIVATE, NULL) == -EINVAL);
+	CHECK(mm_map_heap(mm, AREA + 2 * PAGE_SIZE) == 0);
+	CHECK(mm_map_heap(mm, AREA + 8 * PAGE_SIZE) == -EINVAL);   /* one heap only */
+	struct vmmap_entry e[4];
+	CHECK(mm_describe(mm, e, 4) == 3);
+	CHECK(e[0].prot == (VMMAP_PROT_R | VMMAP_PROT_W) && e[1].kind == VMMAP_KIND_HEAP);
+	destroy_all_back(mm);
+}
+
+/* ---- stale and permission faults ---- */
+
+static void stale_then_repeat_is_a_bug(void)
+{
+	sim_reset();
+	struct mm *mm = mm_with_area(PROT_READ | PROT_WRITE);
+	struct fault_report rep;
+	unsigned flushes = shim_tlb_flush_all_count;
+	CHECK(mm_fault(mm, AREA, FAULT_WRITE, 0x2000, &rep) == FAULT_OK);
+	CHECK(shim_tlb_flush_all_count == flushes);   /* invalid -> valid: no fence */
+	/* The PTE allows it now: a fault there is a stale TLB entry, fenced. */
+	CHECK(mm_fault(mm, AREA + 8, FAULT_READ, 0x2000, &rep) == FAULT_STALE);
+	CHECK(shim_tlb_flush_all_count == flushes + 1);
+	/* Again at the same page and pc: the fence did not help. */
+	CHECK(mm_fault(mm, AREA + 16, FAULT_READ, 0x2000, &rep) == FAULT_BUG);
+	CHECK(strstr(rep.rule, "kernel bug") != NULL);
+	/* A different pc, or anything in between, starts afresh. */
+	CHECK(mm_fault(mm, AREA, FAULT_READ, 0x2000, &rep) == FAULT_STALE);
+	CHECK(mm_fault(mm, AREA, FAULT_READ, 0x2004, &rep) == FAULT_STALE);
+	CHECK(mm_fault(mm, AREA + PAGE_SIZE, FAULT_WRITE, 0x2004, &rep) == FAULT_OK);
+	CHECK(mm_fault(mm, AREA, FAULT_READ, 0x2004, &rep) == FAULT_STALE);
+	destroy_all_back(mm);
+}
+
+static void pte_forbids_what_area_allows(void)
+{
+	sim_reset();
+	struct mm *mm = mm_with_area(PROT_READ | PROT_WRITE);
+	struct fault_report rep;
+	CHECK(fault(mm, AREA, FAULT_READ) == FAULT_OK);
+	pte_t *e = pt_walk(mm->tlb.root, AREA, false);
+	*e &= ~PTE_W;   /* what a copy-on-write mark will look like, minus the mark */
+	CHECK(mm_fault(mm, AREA, FAULT_WRITE, 0x3000, &rep) == FAULT_BUG);
+	CHECK(strstr(rep.rule, "forbids") != NULL);
+	CHECK(fault(mm, AREA, FAULT_READ) == FAULT_STALE);   /* reading is still fine */
+	destroy_all_back(mm);
+}
+
+/* ---- fault-around ---- */
+
+static void faultaround_stops_at_area_end(void)
+{
+	sim_reset();
+	struct mm *mm = mm_with_area(PROT_READ | PROT_WRITE);   /* 16 pages */
+	struct fault_report rep;
+	for (int i = 0; i < 4; i++) {
+		CHECK(mm_fault(mm, AREA + (uint64_t)i * PAGE_SIZE, FAULT_WRITE, 0, &rep) == FAULT_OK);
+		CHECK(rep.ahead == 0);
+	}
+	CHECK(mm_fault(mm, AREA + 4 * PAGE_SIZE, FAULT_WRITE, 0, &rep) == FAULT_OK);
+	CHECK(rep.ahead == 11);   /* pages 5..15: the area ends there */
+	CHECK(pt_count_range(mm->tlb.root, AREA, AREA + 64 * PAGE_SIZE) == 16);
+	struct vmmap_entry d;
+	CHECK(mm_describe(mm, &d, 1) == 1 && d.resident == 16);
+	destroy_all_back(mm);
+}
+
+static void faultaround_stops_at_mapped_page(void)
+{
+	sim_reset();
+	struct mm *mm = mm_create();
+	struct fault_report rep;
+	CHECK(mm_map(mm, AREA, 64 * PAGE_SIZE, PROT_READ | PROT_WRITE, VM_PRIVATE, NULL) == 0);
+	CHECK(fault(mm, AREA + 10 * PAGE_SIZE, FAULT_WRITE) == FAULT_OK);   /* in the way */
+	for (int i = 0; i < 5; i++)
+		CHECK(mm_fault(mm, AREA + (uint64_t)i * PAGE_SIZE, FAULT_WRITE, 0, &rep) == FAULT_OK);
+	CHECK(rep.ahead == 5);    /* pages 5..9, then page 10 is mapped */
+	CHECK(pt_count_range(mm->tlb.root, AREA, AREA + 64 * PAGE_SIZE) == 11);
+	destroy_all_back(mm);
+}
+
+static void faultaround_off_one_fault_per_page(void)
+{
+	sim_reset();
+	mm_set_faultaround(0);
+	struct mm *mm = mm_create();
+	struct fault_report rep;
+	CHECK(mm_map(mm, AREA, 256 * PAGE_SIZE, PROT_READ | PROT_WRITE, VM_PRIVATE, NULL) == 0);
+	unsigned ok = 0, ahead = 0;
+	for (int i = 0; i < 256; i++) {
+		ok += mm_fault(mm, AREA + (uint64_t)i * PAGE_SIZE, FAULT_WRITE, 0, &rep) == FAULT_OK;
+		ahead += rep.ahead;
+	}
+	CHECK(ok == 256 && ahead == 0);
+	CHECK(pt_count_range(mm->tlb.root, AREA, AREA + 256 * PAGE_SIZE) == 256);
+	destroy_all_back(mm);
+}
+
+/* Below the free-memory reserve, a run maps nothing ahead. */
+static void faultaround_respects_reserve(void)
+{
+	sim_reset_frames(SIM_FRAMES);
+	struct mm *mm = mm_create();
+	struct fault_report rep;
+	CHECK(mm_map(mm, AREA, 64 * PAGE_SIZE, PROT_READ | PROT_WRITE, VM_PRIVATE, NULL) == 0);
+	uint64_t hog[SIM_FRAMES];
+	unsigned n = 0;
+	while (free_frames() > mm_faultaround_reserve() / 2)
+		hog[n++] = frame_alloc(FRAME_KERNEL);
+	for (int i = 0; i < 6; i++)
+		CHECK(mm_fault(mm, AREA + (uint64_t)i * PAGE_SIZE, FAULT_WRITE, 0, &rep) == FAULT_OK);
+	CHECK(rep.ahead == 0);
+	while (n)
+		frame_put(hog[--n]);
+	destroy_all_back(mm);
+}
+
+/* ---- brk ---- */
+
+static void brk_lazy_grow_shrink_flushes(void)
+{
+	sim_reset();
+	struct mm *mm = mm_create();
+	CHECK(mm_map_heap(mm, AREA) == 0);
+	uint64_t mapped = free_frames();
+	CHECK(mm_brk(mm, 8 * PAGE_SIZE) == (long)AREA);
+	CHECK(free_frames() == mapped);   /* nothing allocated */
+	CHECK(fault(mm, AREA + 7 * PAGE_SIZE, FAULT_WRITE) == FAULT_OK);
+	CHECK(fault(mm, AREA + 8 * PAGE_SIZE, FAULT_WRITE) == FAULT_SEGV);   /* above the break */
+	unsigned removed = shim_tlb_removed_count;
+	CHECK(mm_brk(mm, -4 * PAGE_SIZE) == (long)(AREA + 8 * PAGE_SIZE));
+	CHECK(shim_tlb_removed_count == removed + 1);   /* a removal is always flushed */
+	CHECK(pte_at(mm, AREA + 7 * PAGE_SIZE) == 0);
+	CHECK(mm_brk(mm, -5 * PAGE_SIZE) == -EINVAL);   /* below the heap's start */
+	CHECK(mm_brk(mm, 0) == (long)(AREA + 4 * PAGE_SIZE));
+	destroy_all_back(mm);
+}
+
+static void brk_eager_rolls_back_when_memory_runs_out(void)
+{
+	sim_reset_frames(64);
+	mm_set_eager(true);
+	struct mm *mm = mm_create();
+	CHECK(mm_map_heap(mm, AREA) == 0);
+	CHECK(mm_brk(mm, 16 * PAGE_SIZE) == (long)AREA);
+	CHECK(pt_count_range(mm->tlb.root, AREA, AREA + 16 * PAGE_SIZE) == 16);
+	uint64_t before = free_frames();
+	CHECK(mm_brk(mm, 100 * PAGE_SIZE) == -ENOMEM);   /* more than is left */
+	CHECK(free_frames() == before);                   /* all rolled back */
+	CHECK(mm_brk(mm, 0) == (long)(AREA + 16 * PAGE_SIZE));
+	CHECK(fault(mm, AREA + 16 * PAGE_SIZE, FAULT_READ) == FAULT_SEGV);
+	/* Failing at each single allocation rolls back too. */
+	for (uint64_t nth = 1; nth <= 3; nth++) {
+		frame_fail_nth(nth);
+		CHECK(mm_brk(mm, 4 * PAGE_SIZE) == -ENOMEM);
+		CHECK(free_frames() == before);
+		frame_fail_nth(0);
+	}
+	CHECK(mm_brk(mm, -16 * PAGE_SIZE) == (long)(AREA + 16 * PAGE_SIZE));
+	destroy_all_back(mm);
+}
+
+/* ---- fork ---- */
+
+/* A parent with private pages (some resident), a shared area and a heap. */
+static struct mm *fork_parent(void)
+{
+	struct mm *mm = mm_create();
+	CHECK(mm_map(mm, AREA, 16 * PAGE_SIZE, PROT_READ | PROT_WRITE, VM_PRIVATE, NULL) == 0);
+	CHECK(mm_map(mm, AREA + 32 * PAGE_SIZE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		     VM_SHARED, NULL) == 0);
+	CHECK(mm_map_heap(mm, AREA + 64 * PAGE_SIZE) == 0);
+	CHECK(mm_brk(mm, 1 << 20) > 0);
+	mm_set_faultaround(0);
+	for (int i = 0; i < 16; i += 3)
+		CHECK(mm_write(mm, AREA + (uint64_t)i * PAGE_SIZE, "p", 2) == 0);
+	CHECK(mm_write(mm, AREA + 32 * PAGE_SIZE, "shared", 7) == 0);
+	CHECK(fault(mm, AREA + 64 * PAGE_SIZE + 200 * PAGE_SIZE, FAULT_WRITE) == FAULT_OK);
+	return mm;
+}
+
+static void fork_copies_private_shares_shared(void)
+{
+	sim_reset();
+	struct mm *parent = fork_parent();
+	struct mm *child = mm_fork(parent);
+	CHECK(child != NULL);
+	uint64_t p0 = pte_to_pa(pte_at(parent, AREA)), c0 = pte_to_pa(pte_at(child, AREA));
+	CHECK(p0 && c0 && p0 != c0 && !strcmp(pa_to_kva(c0), "p"));
+	CHECK(pte_at(child, AREA + PAGE_SIZE) == 0);   /* untouched stays untouched */
+	uint64_t ps = pte_to_pa(pte_at(parent, AREA + 32 * PAGE_SIZE));
+	CHECK(ps && ps == pte_to_pa(pte_at(child, AREA + 32 * PAGE_SIZE)));
+	CHECK(frame_refcount(ps) == 2);
+	CHECK(mm_brk(child, 0) == mm_brk(parent, 0));
+	CHECK(fault(child, AREA + 64 * PAGE_SIZE + 100 * PAGE_SIZE, FAULT_WRITE) == FAULT_OK);
+	struct vmmap_entry d[3];
+	CHECK(mm_describe(child, d, 3) == 3 && d[0].resident == 6 && d[1].resident == 1 &&
+	      d[2].resident == 2);
+	mm_destroy(child);
+	CHECK(frame_refcount(ps) == 1);
+	destroy_all_back(parent);
+}
+
+/* fork fails cleanly at every allocation it makes. */
+static void fork_out_of_memory_at_each_allocation(void)
+{
+	sim_reset();
+	struct mm *parent = fork_parent();
+	uint64_t before = free_frames();
+	unsigned failures = 0;
+	for (uint64_t nth = 1; nth < 200; nth++) {
+		frame_fail_nth(nth);
+		struct mm *child = mm_fork(parent);
+		frame_fail_nth(0);
+		if (child) {
+			mm_destroy(child);
+			CHECK(free_frames() == before);
+			break;
+		}
+		failures++;
+		CHECK(free_frames() == before);   /* nothing leaked */
+	}
+	CHECK(failures >= 8);   /* root, tables, pages, kmalloc slabs: many steps */
+	/* The parent is untouched by all this. */
+	CHECK(!strcmp(pa_to_kva(pte_to_pa(pte_at(parent, AREA))), "p"));
+	destroy_all_back(parent);
+}
+
+/* A fault that cannot get a frame is OOM and maps nothing; so is a table page. */
+static void fault_out_of_memory(void)
+{
+	sim_reset();
+	struct mm *mm = mm_with_area(PROT_READ | PROT_WRITE);
+	struct fault_report rep;
+	frame_fail_nth(1);
+	CHECK(mm_fault(mm, AREA, FAULT_WRITE, 0, &rep) == FAULT_OOM);
+	CHECK(strstr(rep.rule, "out of memory") != NULL);
+	frame_fail_nth(2);   /* the frame comes, the first table page does not */
+	CHECK(mm_fault(mm, AREA, FAULT_WRITE, 0, &rep) == FAULT_OOM);
+	frame_fail_nth(0);
+	CHECK(pte_at(mm, AREA) == 0);
+	CHECK(fault(mm, AREA, FAULT_WRITE) == FAULT_OK);
+	destroy_all_back(mm);
+}
+
+static void faults_outside_user_space(void)
+{
+	sim_reset();
+	struct mm *mm = mm_with_area(PROT_READ | PROT_WRITE);
+	CHECK(fault(mm, USER_TOP, FAULT_READ) == FAULT_SEGV);
+	CHECK(fault(mm, DIRECT_MAP_BASE, FAULT_READ) == FAULT_SEGV);
+	CHECK(fault(mm, 0, FAULT_READ) == FAULT_SEGV);
+	CHECK(fault(NULL, AREA, FAULT_READ) == FAULT_SEGV);
+	CHECK(fault(mm, AREA - 1, FAULT_READ) == FAULT_SEGV);
+	CHECK(fault(mm, AREA + 16 * PAGE_SIZE, FAULT_READ) == FAULT_SEGV);
+	destroy_all_back(mm);
+}
+
+/* A stack's guard gap: no area may take it, and a fault there is a kill. */
+static void stack_guard_gap(void)
+{
+	sim_reset();
+	struct mm *mm = mm_create();
+	uint64_t stack = USER_STACK_TOP - USER_STACK_SIZE;
+	CHECK(mm_map(mm, stack, USER_STACK_SIZE, PROT_READ | PROT_WRITE,
+		     VM_PRIVATE | VM_GROWSDOWN, NULL) == 0);
+	CHECK(mm_map(mm, stack - PAGE_SIZE, PAGE_SIZE, PROT_READ, VM_PRIVATE, NULL) == -EINVAL);
+	CHECK(mm_map_heap(mm, stack - 3 * PAGE_SIZE) == 0);
+	CHECK(mm_brk(mm, 2 * PAGE_SIZE) > 0);      /* up to the guard gap */
+	CHECK(mm_brk(mm, 1) == -ENOMEM);           /* not into it */
+	CHECK(fault(mm, stack - 8, FAULT_WRITE) == FAULT_SEGV);
+	CHECK(fault(mm, USER_STACK_TOP - 8, FAULT_WRITE) == FAULT_OK);
+	destroy_all_back(mm);
+}
+
+static void memstat_counts_untouched_heap(void)
+{
+	sim_reset();
+	struct mm *mm = mm_create();
+	CHECK(mm_map_heap(mm, AREA) == 0);
+	CHECK(mm_brk(mm, 10 * PAGE_SIZE) == (long)AREA);
+	CHECK(fault(mm, AREA, FAULT_WRITE) == FAULT_OK);
+	struct memstat st;
+	mm_stat(&st);
+	CHECK(st.lazy_untouched == 9 && st.free_frames == free_frames());
+	destroy_all_back(mm);
+}
+
+int main(void)
+{
+	RUN(decide_rows);
+	RUN(protections_fault_and_write);
+	RUN(map_rejects);
+	RUN(stale_then_repeat_is_a_bug);
+	RUN(pte_forbids_what_area_allows);
+	RUN(faultaround_stops_at_area_end);
+	RUN(faultaround_stops_at_mapped_page);
+	RUN(faultaround_off_one_fault_per_page);
+	RUN(faultaround_respects_reserve);
+	RUN(brk_lazy_grow_shrink_flushes);
+	RUN(brk_eager_rolls_back_when_memory_runs_out);
+	RUN(fork_copies_private_shares_shared);
+	RUN(fork_out_of_memory_at_each_allocation);
+	RUN(fault_out_of_memory);
+	RUN(faults_outside_user_space);
+	RUN(stack_guard_gap);
+	RUN(memstat_counts_untouched_heap);
+	free(ram);
+	free(meta);
+	return CHECK_EXIT();
+}
