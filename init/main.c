@@ -25,6 +25,7 @@
 #include "arch/riscv/sv39.h"
 #include "arch/riscv/poweroff.h"
 #include "arch/riscv/timer.h"
+#include "arch/riscv/tlb.h"
 #include "arch/riscv/trap.h"
 #include "arch/riscv/uart.h"
 #include "fs/fs.h"
@@ -36,6 +37,13 @@
 #include "proc/proc.h"
 
 static struct boot_info boot;
+
+/*
+ * mm/ owns the kernel's root table (mm/mm_internal.h). Until mm_init hands
+ * it to tlb_init itself (the issue-7 mm rewrite), kmain does; tlb_init
+ * panics if called twice, so the merge cannot keep both calls.
+ */
+extern uint64_t kernel_root;
 
 static bool bootarg_on(const char *key)
 {
@@ -105,6 +113,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	hart_record(&boot);
 
 	mm_init(&boot);
+	tlb_init(kernel_root);
 	mm_init_hart();
 	if (boot.uart_base)
 		uart_init(boot.uart_base);
