@@ -21,7 +21,6 @@
 #include "arch/riscv/tlb.h"
 #include "arch/riscv/csr.h"
 #include "arch/riscv/hart.h"
-#include "arch/riscv/panic.h"
 #include "arch/riscv/sbi.h"
 #include "arch/riscv/sv39.h"
 #include "lib/errno.h"
