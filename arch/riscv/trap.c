@@ -137,6 +137,7 @@ void user_trap(struct trapframe *tf)
 }
 
 /* Panic for a page fault in a copy routine that is the kernel's own bug. */
+__attribute__((noreturn))
 static void copy_fault_bug(struct kframe *kf, uint64_t scause, uint64_t stval,
 			   const char *why)
 {
