@@ -18,6 +18,9 @@
  *                  (default 32, 0 = off, at most 64)
  *   test.panic=1   deliberately fault in the kernel (tests the panic report)
  *   test.kstack=1  overflow a kernel stack (tests its guard page)
+ *   test.copyfault=kernel|irqoff  a user-copy routine faults on its kernel
+ *                  side, or with interrupts off (both are kernel bugs: tests
+ *                  that the trap handler panics instead of resolving them)
  */
 #include "arch/riscv/csr.h"
 #include "arch/riscv/fdt.h"
@@ -27,6 +30,7 @@
 #include "arch/riscv/sv39.h"
 #include "arch/riscv/poweroff.h"
 #include "arch/riscv/timer.h"
+#include "arch/riscv/tlb.h"
 #include "arch/riscv/trap.h"
 #include "arch/riscv/uart.h"
 #include "fs/fs.h"
@@ -88,6 +92,24 @@ static void unsupported_boot_hart(void)
 	for (const char *c = msg; *c; c++)
 		sbi_console_putchar(*c);
 	sbi_shutdown(1);
+}
+
+long uaccess_copy(void *dst, const void *src, size_t n);   /* arch/riscv/uaccess.S */
+
+/* Make the user-copy routine fault the way test.copyfault asks. */
+static void deliberate_copy_fault(const char *how)
+{
+	static uint64_t word;
+	printf("lazuli: test.copyfault=%s\n", how);
+	if (strcmp(how, "kernel") == 0) {
+		/* Store into slot 0's kernel-stack guard: the copy's kernel side. */
+		uaccess_copy((void *)KSTACK_REGION, &word, sizeof(word));
+	} else if (strcmp(how, "irqoff") == 0) {
+		/* Page 1 of user space, never mapped, as if under a spinlock. */
+		irq_disable();
+		uaccess_copy(&word, (const void *)PAGE_SIZE_4K, sizeof(word));
+	}
+	printf("lazuli: test.copyfault: the copy returned\n");
 }
 
 /* Recurse until the stack runs out (test.kstack=1). */
@@ -152,6 +174,9 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 		deliberate_fault();
 	if (bootarg_on("test.kstack"))
 		deliberate_stack_overflow();
+	char how[16];
+	if (bootarg_get(&boot, "test.copyfault", how, sizeof(how)))
+		deliberate_copy_fault(how);
 
 	timer_start_hart();
 	if (bootarg_on("selftest")) {

@@ -10,6 +10,7 @@
 #include "arch/riscv/hart.h"
 #include "arch/riscv/sbi.h"
 #include "arch/riscv/timer.h"
+#include "arch/riscv/tlb.h"
 #include "lib/printf.h"
 #include "mm/mm.h"
 
@@ -52,6 +53,7 @@ void selftest_run(const struct boot_info *bi)
 	test_harts(bi);
 	test_ticks(bi);
 	report("mm_selftest", mm_selftest() == 0, "see the lines above");
+	report("tlb_selftest", tlb_selftest() == 0, "see the lines above");
 	printf("selftest: %s\n", failures ? "FAILED" : "all passed");
 	sbi_shutdown(failures != 0);
 }

@@ -127,7 +127,7 @@ void mm_init(const struct boot_info *bi)
 
 void mm_init_hart(void)
 {
-	tlb_init_hart();
+	tlb_switch(NULL);
 }
 
 uint64_t mm_kstack_map(int slot)

@@ -30,8 +30,6 @@ extern uint64_t hart_release_pa;
  */
 static volatile uint64_t hart_release[MAX_HARTS];
 
-#define SBI_ERR_ALREADY_AVAILABLE (-6)
-
 /* Let a parked hart go on to _start_secondary with its stack. */
 static void release_parked(int id)
 {

@@ -5,7 +5,17 @@
  * registers; kernel_trap() runs on whatever kernel stack was in use. Both
  * turn scause/stval into a call: syscall_dispatch(), proc_page_fault(),
  * the timer or a device. Only kernel_trap can panic, and only for a fault
- * the kernel itself caused outside the user-copy routines.
+ * the kernel itself caused: outside the user-copy routines, on the kernel
+ * side of a copy, or in a copy run with interrupts off.
+ *
+ * sstatus.SUM (S-mode may touch user pages) is set only inside the copy
+ * routines (uaccess.S). Both handlers clear it on entry, so no handler
+ * runs with it; kernel_trap's sret restores the interrupted sstatus, so
+ * an interrupted copy resumes with SUM set again. QEMU flushes its TLB
+ * when SUM changes, not when csrc finds it already clear.
+ *
+ * Page faults, from user mode and inside the copy routines, are handled
+ * with interrupts enabled (the fault path may sleep), as system calls are.
  */
 #include "arch/riscv/trap.h"
 #include "arch/riscv/csr.h"
@@ -110,6 +120,7 @@ void user_trap(struct trapframe *tf)
 	uint64_t stval = csr_read(stval);
 	int access = fault_access(scause);
 
+	csr_clear(sstatus, SSTATUS_SUM);   /* clear already, unless something leaked it */
 	if (scause & SCAUSE_INTERRUPT) {
 		interrupt(scause & ~SCAUSE_INTERRUPT, true);
 	} else if (scause == EXC_ECALL_U) {
@@ -117,11 +128,42 @@ void user_trap(struct trapframe *tf)
 		irq_enable();
 		syscall_dispatch();
 	} else if (access >= 0) {
+		irq_enable();   /* scause, stval and epc are saved: nesting is safe */
 		proc_page_fault(stval, access, tf->epc, true);
 	} else {
 		proc_user_exception(trap_cause_name(scause), tf->epc, stval);
 	}
 	proc_user_trap_return();
+}
+
+/* Panic for a page fault in a copy routine that is the kernel's own bug. */
+__attribute__((noreturn))
+static void copy_fault_bug(struct kframe *kf, uint64_t scause, uint64_t stval,
+			   const char *why)
+{
+	char cause[96];
+	snprintf(cause, sizeof(cause), "%s in a user copy: %s", trap_cause_name(scause), why);
+	panic_trap(kf, cause, stval);
+}
+
+/*
+ * A copy routine (uaccess.S) faulted. The user side (stval below
+ * USER_TOP; the callers checked the range) goes to the fault handler with
+ * interrupts on, as the interrupted copy had them; if the handler cannot
+ * resolve it, the copy resumes at uaccess_fixup and returns -1.
+ */
+static void copy_fault(struct kframe *kf, uint64_t scause, uint64_t stval, int access)
+{
+	if (stval >= USER_TOP)
+		copy_fault_bug(kf, scause, stval, "the kernel side faulted");
+	if (!(kf->sstatus & SSTATUS_SPIE))
+		copy_fault_bug(kf, scause, stval,
+			       "interrupts were off (a spinlock held? copies may sleep)");
+	irq_enable();   /* sepc and sstatus are in kf, scause and stval read */
+	bool resolved = proc_page_fault(stval, access, kf->sepc, false);
+	irq_disable();  /* until sret restores the copy's own state */
+	if (!resolved)
+		kf->sepc = (uint64_t)uaccess_fixup;
 }
 
 void kernel_trap(struct kframe *kf)
@@ -130,17 +172,15 @@ void kernel_trap(struct kframe *kf)
 	uint64_t stval = csr_read(stval);
 	int access = fault_access(scause);
 
+	/* A user copy may have been interrupted: no handler gets SUM. */
+	csr_clear(sstatus, SSTATUS_SUM);   /* sret restores kf->sstatus */
 	if (scause & SCAUSE_INTERRUPT) {
-		/* A user copy may have been interrupted: handlers get no SUM. */
-		csr_clear(sstatus, SSTATUS_SUM);   /* sret restores kf->sstatus */
 		interrupt(scause & ~SCAUSE_INTERRUPT, false);
 		return;
 	}
 	if (access >= 0 && kf->sepc >= (uint64_t)uaccess_begin &&
 	    kf->sepc < (uint64_t)uaccess_end) {
-		/* A user-copy routine touched a page that is not mapped (yet). */
-		if (!proc_page_fault(stval, access, kf->sepc, false))
-			kf->sepc = (uint64_t)uaccess_fixup;
+		copy_fault(kf, scause, stval, access);
 		return;
 	}
 	panic_trap(kf, trap_cause_name(scause), stval);

@@ -3,10 +3,13 @@
  *
  * Both routines run with sstatus.SUM set so S-mode may access U pages.
  * A page fault whose sepc lies between uaccess_begin and uaccess_end is
- * handed to the fault handler (arch/riscv/trap.c); if it is resolved the
- * faulting load or store simply runs again, and if not the handler moves
- * sepc to uaccess_fixup, which clears SUM and returns -1. The callers
- * (mm/uaccess.c) have already checked that the range is in the user half.
+ * handed to the fault handler (arch/riscv/trap.c), with interrupts on
+ * (it may sleep, so a copy must never run under a spinlock); if it is
+ * resolved the faulting load or store simply runs again, and if not the
+ * handler moves sepc to uaccess_fixup, which clears SUM and returns -1.
+ * The callers (mm/uaccess.c) have already checked that the range is in
+ * the user half; a fault on the kernel side of a copy is a kernel bug and
+ * panics.
  */
 #include "arch/riscv/csr.h"
 

@@ -28,6 +28,14 @@ SKELETON = [
          expect=[r"^panic: kernel stack overflow \(hart \d\)", r"^backtrace:",
                  r"kstack_recurse\+0x"],
          exit=1, timeout=30),
+    dict(name="copy_fault_kernel_side", smp=1, mem="128M", append="test.copyfault=kernel",
+         expect=[r"^panic: kernel store page fault in a user copy: the kernel side faulted",
+                 r"stval 0xffffffff00000000", r"^\s+#0 0x[0-9a-f]+ uaccess_begin\+0x"],
+         reject=[r"the copy returned"], exit=1, timeout=30),
+    dict(name="copy_fault_irqs_off", smp=1, mem="128M", append="test.copyfault=irqoff",
+         expect=[r"^panic: kernel load page fault in a user copy: interrupts were off",
+                 r"stval 0x0+1000\b", r"^\s+#0 0x[0-9a-f]+ uaccess_begin\+0x"],
+         reject=[r"the copy returned"], exit=1, timeout=30),
 ]
 
 CASES = SKELETON

@@ -1,21 +1,43 @@
 /*
- * Host stand-in for arch/riscv/tlb.c: one simulated hart. It keeps the
- * bookkeeping the real layer keeps (which space is loaded, generations)
- * and counts flushes so tests can assert that a removal was flushed.
+ * The TLB layer for host tests: arch/riscv/tlb.c's bookkeeping for one
+ * hart, with counters in place of satp writes and sfence.vma. The rules
+ * are the kernel's: a switch to another space writes satp and flushes;
+ * a switch to the loaded space flushes only if its gen moved; a removal
+ * bumps gen and flushes at once if the space is loaded here.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include "arch/riscv/tlb.h"
-#include "tests/unit/shim/shim_tlb.h"
+#include <stddef.h>
+#include "shim_tlb.h"
 
-unsigned shim_tlb_flush_all_count;
-unsigned shim_tlb_removed_count;
+void panic(const char *fmt, ...);   /* shim/shim_kernel.c: aborts the test */
 
-static struct tlb_space *loaded;
-static uint64_t loaded_gen;
+unsigned shim_tlb_switches;
+unsigned shim_tlb_flushes_all;
+unsigned shim_tlb_flushes_page;
+uint64_t shim_tlb_last_page;
+unsigned shim_tlb_remote_calls;
 
-void tlb_init(uint64_t kernel_root) { (void)kernel_root; }
-void tlb_init_hart(void) { loaded = NULL; }
+static struct tlb_space kernel_space;
+static struct tlb_space *loaded;   /* NULL until the first tlb_switch */
+static uint64_t loaded_gen;        /* loaded->gen at this hart's last flush */
+
+#define HART_BIT (1UL << SHIM_TLB_HART)
+
+void shim_tlb_reset(void)
+{
+	shim_tlb_switches = shim_tlb_flushes_all = shim_tlb_flushes_page = 0;
+	shim_tlb_last_page = 0;
+	shim_tlb_remote_calls = 0;
+	if (loaded)
+		loaded->loaded &= ~HART_BIT;
+	loaded = NULL;
+	loaded_gen = 0;
+}
+
+void tlb_init(uint64_t kernel_root)
+{
+	tlb_space_init(&kernel_space, kernel_root);
+	shim_tlb_reset();
+}
 
 void tlb_space_init(struct tlb_space *s, uint64_t root)
 {
@@ -24,52 +46,66 @@ void tlb_space_init(struct tlb_space *s, uint64_t root)
 	s->loaded = 0;
 }
 
+void tlb_flush_page(uint64_t va)
+{
+	shim_tlb_flushes_page++;
+	shim_tlb_last_page = va;
+}
+
+void tlb_flush_all(void)
+{
+	shim_tlb_flushes_all++;
+}
+
 void tlb_switch(struct tlb_space *s)
 {
-	if (s == loaded) {
-		if (s && s->gen != loaded_gen) {
-			loaded_gen = s->gen;
-			shim_tlb_flush_all_count++;
+	struct tlb_space *next = s ? s : &kernel_space;
+	if (loaded == next) {
+		if (loaded_gen != next->gen) {
+			loaded_gen = next->gen;
+			shim_tlb_flushes_all++;
 		}
 		return;
 	}
+	next->loaded |= HART_BIT;
+	loaded_gen = next->gen;
+	shim_tlb_switches++;
+	shim_tlb_flushes_all++;
 	if (loaded)
-		loaded->loaded = 0;
-	loaded = s;
-	if (s) {
-		s->loaded = 1;
-		loaded_gen = s->gen;
-	}
-	shim_tlb_flush_all_count++;
+		loaded->loaded &= ~HART_BIT;
+	loaded = next;
 }
 
 void tlb_removed(struct tlb_space *s)
 {
 	s->gen++;
-	shim_tlb_removed_count++;
-	if (s == loaded) {
+	if (loaded == s) {
 		loaded_gen = s->gen;
-		shim_tlb_flush_all_count++;
+		shim_tlb_flushes_all++;
 	}
 }
 
-bool tlb_loaded_here(const struct tlb_space *s) { return s == loaded; }
+bool tlb_loaded_here(const struct tlb_space *s)
+{
+	return loaded == (s ? s : &kernel_space);
+}
 
+/* One hart: waiting could never end, so a loaded space is a test bug. */
 void tlb_wait_unloaded(struct tlb_space *s)
 {
-	if (s->loaded) {
-		fprintf(stderr, "shim: tlb_wait_unloaded on a loaded space would spin forever\n");
-		abort();
-	}
+	if (tlb_loaded_here(s))
+		panic("tlb_wait_unloaded: this hart has the space in satp");
+	if (s->loaded)
+		panic("tlb_wait_unloaded: loaded on hart mask %#lx, which the shim lacks",
+		      (unsigned long)s->loaded);
 }
 
-void tlb_flush_page(uint64_t va) { (void)va; }
-void tlb_flush_all(void) { shim_tlb_flush_all_count++; }
-
+/* There are no other harts: a call naming one is counted, and succeeds. */
 int tlb_flush_harts(uint64_t hart_mask, uint64_t va, uint64_t len)
 {
-	(void)hart_mask;
 	(void)va;
 	(void)len;
-	return 0;   /* there are no other harts */
+	if (hart_mask & ~HART_BIT)
+		shim_tlb_remote_calls++;
+	return 0;
 }
