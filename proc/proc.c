@@ -115,7 +115,10 @@ int proc_fork(void)
 		return -EAGAIN;
 	spin_unlock(&child->lock);   /* P_USED: the scheduler passes it by */
 
-	/* Copying the resident pages is long: do it with no lock held. */
+	/*
+	 * Copying the resident pages is long: no process lock is held, only
+	 * the parent's area lock (a sleeping lock, inside mm_fork).
+	 */
 	struct mm *mm = mm_fork(parent->mm);
 	spin_lock(&child->lock);
 	if (!mm) {
@@ -266,14 +269,20 @@ int proc_vmmap(int pid, uint64_t ubuf, int n)
 	struct vmmap_entry *buf = kmalloc(VMMAP_MAX * sizeof(*buf));
 	if (!buf)
 		return -ENOMEM;
-	int count = -ESRCH;
-	for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+	/* Hold the mm, not p->lock, while describing it: that may sleep. */
+	struct mm *mm = NULL;
+	for (struct proc *p = procs; p < &procs[NPROC] && !mm; p++) {
 		spin_lock(&p->lock);
-		if (p->pid == pid && p->state != P_UNUSED && p->mm)
-			count = mm_describe(p->mm, buf, want);
+		if (p->pid == pid && p->state != P_UNUSED && p->mm) {
+			mm = p->mm;
+			mm_hold(mm);
+		}
 		spin_unlock(&p->lock);
-		if (count != -ESRCH)
-			break;
+	}
+	int count = -ESRCH;
+	if (mm) {
+		count = mm_describe(mm, buf, want);
+		mm_release(mm);
 	}
 	if (count >= 0) {
 		int copy = count < want ? count : want;

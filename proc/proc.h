@@ -42,7 +42,8 @@ struct proc {
 	struct proc    *parent;      /* [W] */
 
 	uint64_t        kstack;      /* [I] top of the kernel stack (guarded) */
-	struct mm      *mm;          /* [C] the address space; NULL for none */
+	struct mm      *mm;          /* [P] written by the process itself (exec, exit) or fork
+						 before it runs; the address space, or NULL */
 	struct trapframe tf;         /* [C] user registers while in the kernel */
 	struct context  ctx;         /* [C] saved by swtch() */
 	struct file    *ofile[NOFILE]; /* [C] open files */
