@@ -96,6 +96,27 @@ LAZY = [
     ]),
 ]
 
+# --- fault-around: a policy that can be switched off ---
+
+FAULTAROUND = [
+    dict(name="faultaround_off", smp=1, mem="128M", append="mm.faultaround=0", timeout=60,
+         shell=[
+             dict(name="one_fault_per_page", cmd="seqtouch 256",
+                  expect=[r"^seqtouch: 256 pages, 256 faults$"]),
+         ]),
+    dict(name="faultaround_on", smp=1, mem="128M", append="", timeout=60, shell=[
+        # 4 faults start a run, then each fault maps 32 pages ahead.
+        dict(name="fewer_faults", cmd="seqtouch 256",
+             expect=[r"^seqtouch: 256 pages, (?:[1-9]|1\d) faults$"]),
+    ]),
+    dict(name="faultaround_traced", smp=1, mem="128M", append="mm.trace=1 mm.faultaround=8",
+         timeout=60, shell=[
+             dict(name="ahead_in_trace", cmd="seqtouch 64",
+                  expect=[r"^fault: pid \d+ \(seqtouch\) store 0x[0-9a-f]+ -> new page \+8 ahead$",
+                          r"^seqtouch: 64 pages, \d+ faults$"]),
+         ]),
+]
+
 # --- a classic xv6-style program, built with -Dextra_programs ---
 # Needs the kernel built with -Dextra_programs=<repo>/tests/compat/xv6prog.c;
 # ./lazuli test builds that in build-compat/ and passes --compat-kernel.
@@ -106,4 +127,4 @@ COMPAT = [
          reject=[r"^panic"]),
 ]
 
-CASES = SKELETON + SHELL + LAZY + COMPAT
+CASES = SKELETON + SHELL + LAZY + FAULTAROUND + COMPAT
