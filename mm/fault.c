@@ -183,6 +183,7 @@ static enum fault_result fill(struct mm *mm, struct vm_area *a, uint64_t page,
 		return FAULT_OOM;
 	}
 	spin_lock(&mm->pt_lock);
+	mm->stale_seen = false;
 	enum fault_result r = mm_install(mm, a, page, pa);
 	unsigned ahead = r == FAULT_OK ? around_count(mm, a, page) : 0;
 	spin_unlock(&mm->pt_lock);
@@ -211,22 +212,30 @@ enum fault_result mm_fault(struct mm *mm, uint64_t va, enum fault_access access,
 
 	rwsleep_read_lock(&mm->areas_lock);
 	struct vm_area *a = vma_find(&mm->areas, va);
-	spin_lock(&mm->pt_lock);
+	/*
+	 * Table pages are freed only under areas_lock for writing, so the walk
+	 * is safe here; an empty PTE is only a first guess (fill re-checks it
+	 * under pt_lock), anything else is decided again under pt_lock.
+	 */
 	pte_t *ptep = pt_walk(mm->tlb.root, page, false);
 	enum fault_decision d = fault_decide(a, ptep ? *ptep : 0, access);
 	enum fault_result r = FAULT_SEGV;
-	if (d == DECIDE_STALE) {
-		r = stale(mm, page, pc, rep);
-	} else {
-		mm->stale_seen = false;
-		if (d == DECIDE_AREA_RULE) {
+	if (d == DECIDE_FILL) {
+		r = fill(mm, a, page, rep);
+	} else if (d != DECIDE_NO_AREA && d != DECIDE_FORBIDDEN) {
+		spin_lock(&mm->pt_lock);
+		d = fault_decide(a, *ptep, access);
+		if (d == DECIDE_STALE) {
+			r = stale(mm, page, pc, rep);
+		} else if (d == DECIDE_AREA_RULE) {
+			mm->stale_seen = false;
 			r = FAULT_BUG;
 			rep->rule = "kernel bug: the PTE forbids an access its area allows";
+		} else {   /* unmapped meanwhile: the retry will fault again */
+			r = FAULT_STALE;
 		}
+		spin_unlock(&mm->pt_lock);
 	}
-	spin_unlock(&mm->pt_lock);
-	if (d == DECIDE_FILL)
-		r = fill(mm, a, page, rep);
 	rwsleep_read_unlock(&mm->areas_lock);
 
 	if (r == FAULT_STALE)

@@ -83,7 +83,7 @@ static void mm_free(struct mm *mm)
 	}
 	sleep_unlock(&mm_list_lock);
 
-	pt_unmap_range(mm->tlb.root, 0, USER_TOP);
+	pt_unmap_range(mm->tlb.root, 0, USER_TOP, NULL);
 	frame_put(mm->tlb.root);
 	vma_free_list(&mm->areas);
 	kfree(mm);
@@ -265,9 +265,11 @@ static int populate_range(struct mm *mm, struct vm_area *a, uint64_t start, uint
 /* Unmap [start, end) of area a, returning its frames. Caller writes areas. */
 static void release_range(struct mm *mm, struct vm_area *a, uint64_t start, uint64_t end)
 {
-	uint64_t pages = pt_unmap_range(mm->tlb.root, start, end);
+	uint64_t tables;
+	uint64_t pages = pt_unmap_range(mm->tlb.root, start, end, &tables);
 	a->resident -= pages;
-	tlb_removed(&mm->tlb);   /* table pages may have gone even with no leaf */
+	if (pages || tables)   /* a freed table page is a removed mapping too */
+		tlb_removed(&mm->tlb);
 }
 
 long mm_brk(struct mm *mm, long delta)

@@ -182,10 +182,12 @@ static int unmap_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
 	return 0;
 }
 
-uint64_t pt_unmap_range(uint64_t root, uint64_t start, uint64_t end)
+uint64_t pt_unmap_range(uint64_t root, uint64_t start, uint64_t end, uint64_t *tables_freed)
 {
 	struct counting_walker c = { .w = { .leaf = unmap_leaf, .prune = true } };
 	pt_walk_leaves(root, start, end, &c.w);
+	if (tables_freed)
+		*tables_freed = c.w.tables_freed;
 	return c.n;
 }
 

@@ -53,9 +53,10 @@ int pt_walk_leaves(uint64_t root, uint64_t start, uint64_t end, struct pt_walker
 /*
  * Unmap every 4 KiB leaf in [start, end) of the user half: each mapped
  * frame gets frame_put(), and each table page left with no valid entry is
- * freed. Returns the number of leaves removed. The root is never freed.
+ * freed. Returns the number of leaves removed; *tables_freed (if not
+ * NULL) gets the number of table pages freed. The root is never freed.
  */
-uint64_t pt_unmap_range(uint64_t root, uint64_t start, uint64_t end);
+uint64_t pt_unmap_range(uint64_t root, uint64_t start, uint64_t end, uint64_t *tables_freed);
 
 /* Number of 4 KiB leaves mapped in [start, end). */
 uint64_t pt_count_range(uint64_t root, uint64_t start, uint64_t end);

@@ -9,13 +9,17 @@ void sleep_init(struct sleeplock *sl, const char *name)
 	sl->name = name;
 	sl->locked = false;
 	sl->pid = 0;
+	sl->waiters = 0;
 }
 
 void sleep_lock(struct sleeplock *sl)
 {
 	spin_lock(&sl->lk);
-	while (sl->locked)
+	while (sl->locked) {
+		sl->waiters++;
 		proc_sleep(sl, &sl->lk);
+		sl->waiters--;
+	}
 	sl->locked = true;
 	struct proc *p = proc_current();
 	sl->pid = p ? p->pid : 0;
@@ -27,7 +31,8 @@ void sleep_unlock(struct sleeplock *sl)
 	spin_lock(&sl->lk);
 	sl->locked = false;
 	sl->pid = 0;
-	proc_wakeup(sl);
+	if (sl->waiters)
+		proc_wakeup(sl);
 	spin_unlock(&sl->lk);
 }
 
@@ -42,14 +47,15 @@ bool sleep_held(struct sleeplock *sl)
 
 /*
  * Reader/writer sleep locks. Readers and writers wait on the lock itself;
- * every release that could let someone in wakes them all, and each
- * re-checks its own condition (a handful of waiters at most).
+ * a release that could let someone in wakes them all if any sleep, and
+ * each re-checks its own condition (a handful of waiters at most).
  */
 void rwsleep_init(struct rwsleeplock *rw, const char *name)
 {
 	spin_init(&rw->lk, "rwsleeplock");
 	rw->readers = 0;
 	rw->writers_waiting = 0;
+	rw->sleepers = 0;
 	rw->writer = 0;
 	rw->name = name;
 }
@@ -63,8 +69,11 @@ static int current_pid(void)
 void rwsleep_read_lock(struct rwsleeplock *rw)
 {
 	spin_lock(&rw->lk);
-	while (rw->writer || rw->writers_waiting)
+	while (rw->writer || rw->writers_waiting) {
+		rw->sleepers++;
 		proc_sleep(rw, &rw->lk);
+		rw->sleepers--;
+	}
 	rw->readers++;
 	spin_unlock(&rw->lk);
 }
@@ -74,7 +83,7 @@ void rwsleep_read_unlock(struct rwsleeplock *rw)
 	spin_lock(&rw->lk);
 	if (rw->readers <= 0)
 		panic("rwsleep_read_unlock: %s not held for reading", rw->name);
-	if (--rw->readers == 0 && rw->writers_waiting)
+	if (--rw->readers == 0 && rw->sleepers)
 		proc_wakeup(rw);
 	spin_unlock(&rw->lk);
 }
@@ -83,8 +92,11 @@ void rwsleep_write_lock(struct rwsleeplock *rw)
 {
 	spin_lock(&rw->lk);
 	rw->writers_waiting++;
-	while (rw->writer || rw->readers)
+	while (rw->writer || rw->readers) {
+		rw->sleepers++;
 		proc_sleep(rw, &rw->lk);
+		rw->sleepers--;
+	}
 	rw->writers_waiting--;
 	rw->writer = current_pid();
 	spin_unlock(&rw->lk);
@@ -96,7 +108,8 @@ void rwsleep_write_unlock(struct rwsleeplock *rw)
 	if (!rw->writer)
 		panic("rwsleep_write_unlock: %s not held for writing", rw->name);
 	rw->writer = 0;
-	proc_wakeup(rw);
+	if (rw->sleepers)
+		proc_wakeup(rw);
 	spin_unlock(&rw->lk);
 }
 

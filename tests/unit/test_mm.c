@@ -265,8 +265,9 @@ static void pt_map_lookup_unmap(void)
 	CHECK(pte_to_pa(e) == pa && (e & PTE_V) && (e & PTE_U));
 	CHECK(pt_lookup(root, va + PAGE_SIZE) == 0);
 	CHECK(pt_walk(root, 0x7000000000UL & (USER_TOP - 1), false) == NULL);
-	CHECK(pt_unmap_range(root, 0, USER_TOP) == 1);
-	CHECK(used(FRAME_PT) == 1 && used(FRAME_USER) == 0);   /* both tables pruned */
+	uint64_t tables = 0;
+	CHECK(pt_unmap_range(root, 0, USER_TOP, &tables) == 1);
+	CHECK(tables == 2 && used(FRAME_PT) == 1 && used(FRAME_USER) == 0);
 	CHECK(pt_lookup(root, va) == 0);
 }
 
@@ -283,11 +284,11 @@ static void pt_sparse_range(void)
 	CHECK(used(FRAME_PT) == 1 + 1 + 8);   /* root, one level-1, 8 level-0 tables */
 
 	/* Unmap part of a table's range: the table stays; all of it: it goes. */
-	CHECK(pt_unmap_range(root, base, base + 64 * PAGE_SIZE + 1) == 2);
+	CHECK(pt_unmap_range(root, base, base + 64 * PAGE_SIZE + 1, NULL) == 2);
 	CHECK(used(FRAME_PT) == 10);
-	CHECK(pt_unmap_range(root, base, base + (2UL << 20)) == 6);
+	CHECK(pt_unmap_range(root, base, base + (2UL << 20), NULL) == 6);
 	CHECK(used(FRAME_PT) == 9);
-	CHECK(pt_unmap_range(root, 0, USER_TOP) == 56);
+	CHECK(pt_unmap_range(root, 0, USER_TOP, NULL) == 56);
 	CHECK(used(FRAME_USER) == 0 && used(FRAME_PT) == 1);
 }
 
@@ -321,11 +322,11 @@ static void pt_walk_leaves_order_and_stop(void)
 	      c.seen[2] == 0x40200000 && c.seen[3] == 0x3fffff000UL);
 	struct collect stop = { .w = { .leaf = collect_leaf }, .stop_at = 2 };
 	CHECK(pt_walk_leaves(root, 0, USER_TOP, &stop.w) == -ENOMEM && stop.n == 2);
-	CHECK(pt_unmap_range(root, 0, USER_TOP) == 5);
+	CHECK(pt_unmap_range(root, 0, USER_TOP, NULL) == 5);
 	CHECK(used(FRAME_PT) == 1);
 }
 
-static void unmap_all(uint64_t root) { pt_unmap_range(root, 0, USER_TOP); }
+static void unmap_all(uint64_t root) { pt_unmap_range(root, 0, USER_TOP, NULL); }
 
 /* A valid non-leaf entry at level 0 is a corrupt table: the walk panics. */
 static void pt_walk_panics_on_level0_pointer(void)
