@@ -93,7 +93,7 @@ LAZY = [
 
 ELF = [
     dict(name=f"elftest_smp{smp}", smp=smp, mem="128M", append="init=/elftest test=1",
-         min_results=24, exit=0, timeout=180, reject=[r"^panic"])
+         min_results=24, exit=0, timeout=120, reject=[r"^panic"])
     for smp in (1, 4)
 ]
 
