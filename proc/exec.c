@@ -148,19 +148,6 @@ static int build_image(struct mm *mm, struct inode *ip, const struct elf_image *
 	return 0;
 }
 
-/* Check the program, then map it; *entry and *image_end describe the result. */
-static int load_image(struct mm *mm, struct inode *ip, uint64_t *entry, uint64_t *image_end)
-{
-	struct elf_image img;
-	int err = read_headers(ip, &img);
-	if (err)
-		return err;
-	err = build_image(mm, ip, &img, image_end);
-	*entry = img.eh.entry;
-	kfree(img.ph);
-	return err;
-}
-
 /* Put argv on the new stack; returns the user sp (== argv), or 0 on error. */
 static uint64_t push_args(struct mm *mm, char *const argv[], int argc)
 {
@@ -206,13 +193,17 @@ int exec_into(struct proc *p, const char *path, char *const argv[], int argc)
 	int err = -EACCES;
 	if (inode_type(ip) != T_FILE)
 		goto out_put;
+	struct elf_image img;
+	err = read_headers(ip, &img);
+	if (err)
+		goto out_put;
 	err = -ENOMEM;
 	struct mm *mm = mm_create();
 	if (!mm)
-		goto out_put;
+		goto out_free_headers;
 
-	uint64_t entry = 0, image_end = 0, sp = 0;
-	err = load_image(mm, ip, &entry, &image_end);
+	uint64_t image_end = 0, sp = 0;
+	err = build_image(mm, ip, &img, &image_end);
 	if (!err)
 		err = mm_map(mm, image_end, 0, PROT_READ | PROT_WRITE, VMA_HEAP);
 	if (!err)
@@ -222,6 +213,8 @@ int exec_into(struct proc *p, const char *path, char *const argv[], int argc)
 		err = -ENOMEM;
 	if (err)
 		goto out_mm;
+	uint64_t entry = img.eh.entry;
+	kfree(img.ph);
 	inode_put(ip);
 
 	/* Point of no return: swap the image in. */
@@ -247,6 +240,8 @@ int exec_into(struct proc *p, const char *path, char *const argv[], int argc)
 
 out_mm:
 	mm_destroy(mm);
+out_free_headers:
+	kfree(img.ph);
 out_put:
 	inode_put(ip);
 	return err;

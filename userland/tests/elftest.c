@@ -602,7 +602,6 @@ static void warm_up(void)
 	touch_stack();
 	check_why[0] = 0;
 	spec_valid(&spec);
-	spec_render(&spec);
 	write_file("/e_warm_up", &spec);
 	unlink("/e_warm_up");
 }
