@@ -49,6 +49,9 @@ int           inode_type(struct inode *ip);   /* T_DIR, T_FILE, T_DEVICE */
  */
 long inode_read(struct inode *ip, void *dst, uint64_t off, size_t n);
 
+/* The file's size in bytes now. Takes the inode's lock inside. */
+uint64_t inode_size(struct inode *ip);
+
 /* A new open file on the console device, readable and writable. */
 struct file  *fs_open_console(void);
 struct file  *file_dup(struct file *f);

@@ -262,6 +262,14 @@ void inode_stat(struct inode *ip, struct stat *st)
 	st->size = ip->size;
 }
 
+uint64_t inode_size(struct inode *ip)
+{
+	inode_lock(ip);
+	uint64_t size = ip->size;
+	inode_unlock(ip);
+	return size;
+}
+
 long inode_read(struct inode *ip, void *dst, uint64_t off, size_t n)
 {
 	inode_lock(ip);

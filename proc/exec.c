@@ -1,9 +1,12 @@
 /*
  * exec: replace a process's image with a program from the file system.
  *
- * The new address space is built completely on the side (mm_create,
- * mm_map, mm_write) and swapped in only when nothing can fail any more,
- * so a bad or truncated ELF file, or arguments that do not fit, leave the
+ * Two passes. The validation pass reads the ELF file header and program
+ * header table and checks every field (proc/elf.c) before anything is
+ * created; a crafted file is refused there with -ENOEXEC. The build pass
+ * then makes the new address space completely on the side (mm_create,
+ * mm_map, mm_write) and swaps it in only when nothing can fail any more,
+ * so a bad or truncated file, or arguments that do not fit, leave the
  * caller's image untouched and exec returns -1.
  *
  * The user stack on entry to _start:
@@ -18,6 +21,7 @@
  *             | ... grows down, faulted in lazily ...
  *             +---------------------+  USER_TOP - USER_STACK_SIZE
  *             | guard page          |  never mapped
+ *             +---------------------+  IMAGE_TOP: segments end at or below
  *
  *   a0 = argc, a1 = argv.
  */
@@ -62,55 +66,83 @@ static int load_bytes(struct mm *mm, struct inode *ip, uint64_t va, uint64_t off
 	return err;
 }
 
-/* Check one PT_LOAD header and map and fill its segment. */
+/*
+ * The highest address a segment may reach: the bottom of the stack's guard
+ * page. A segment above it would collide with the stack exec maps.
+ */
+#define IMAGE_TOP (USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE)
+
+_Static_assert(ELF_MAX_PHNUM * sizeof(struct elf_phdr) <= PAGE_SIZE,
+	       "the program header table must fit one kmalloc");
+
+/* An executable's headers, read into kernel memory and checked. */
+struct elf_image {
+	struct elf_header eh;
+	struct elf_phdr  *ph;   /* eh.phnum entries, kmalloc'd; NULL when none */
+};
+
+/*
+ * The validation pass: read the file header and the program header table
+ * and check every field (proc/elf.c) before anything is built. Returns 0
+ * with img->ph for the caller to kfree, or -ENOEXEC / -ENOMEM with nothing
+ * left allocated.
+ */
+static int read_headers(struct inode *ip, struct elf_image *img)
+{
+	uint64_t file_size = inode_size(ip);
+	img->ph = NULL;
+	if (read_exact(ip, &img->eh, 0, sizeof(img->eh)) ||
+	    elf_check_header(&img->eh, file_size))
+		return -ENOEXEC;
+	size_t table = (size_t)img->eh.phnum * sizeof(struct elf_phdr);
+	if (table) {
+		img->ph = kmalloc(table);
+		if (!img->ph)
+			return -ENOMEM;
+		if (read_exact(ip, img->ph, img->eh.phoff, table))
+			goto out_free_table;
+	}
+	if (elf_check_segments(&img->eh, img->ph, file_size, IMAGE_TOP))
+		goto out_free_table;
+	return 0;
+
+out_free_table:
+	kfree(img->ph);
+	img->ph = NULL;
+	return -ENOEXEC;
+}
+
+/*
+ * Map one checked segment and copy its file bytes in; the rest of it
+ * (.bss) faults in as zeros. A read error here means the file changed
+ * since the check: -ENOEXEC. Also -ENOMEM.
+ */
 static int load_segment(struct mm *mm, struct inode *ip, const struct elf_phdr *ph,
 			uint64_t *image_end)
 {
-	uint64_t end;
-	if (ph->memsz < ph->filesz || __builtin_add_overflow(ph->vaddr, ph->memsz, &end) ||
-	    end > USER_TOP || ph->vaddr < PAGE_SIZE)
-		return -ENOEXEC;
-	if ((ph->flags & PF_W) && (ph->flags & PF_X))
-		return -ENOEXEC;   /* never W+X */
-	if (ph->offset + ph->filesz < ph->offset)
-		return -ENOEXEC;
-	uint64_t start = page_down(ph->vaddr);
-	int err = mm_map(mm, start, page_up(end) - start, segment_prot(ph->flags),
-			 VM_PRIVATE, NULL);
+	uint64_t start = page_down(ph->vaddr), end = page_up(ph->vaddr + ph->memsz);
+	int err = mm_map(mm, start, end - start, segment_prot(ph->flags), VM_PRIVATE, NULL);
 	if (err)
 		return err == -ENOMEM ? err : -ENOEXEC;
 	err = load_bytes(mm, ip, ph->vaddr, ph->offset, ph->filesz);
 	if (err)
 		return err;
-	if (page_up(end) > *image_end)
-		*image_end = page_up(end);
+	if (end > *image_end)
+		*image_end = end;
 	return 0;
 }
 
-/* Map the program's segments; *entry and *image_end describe the result. */
-static int load_image(struct mm *mm, struct inode *ip, uint64_t *entry, uint64_t *image_end)
+/* The build pass: map every loaded segment of a checked image into mm. */
+static int build_image(struct mm *mm, struct inode *ip, const struct elf_image *img,
+		       uint64_t *image_end)
 {
-	struct elf_header eh;
-	if (read_exact(ip, &eh, 0, sizeof(eh)) || eh.magic != ELF_MAGIC ||
-	    eh.class != ELFCLASS64 || eh.data != ELFDATA2LSB || eh.type != ET_EXEC ||
-	    eh.machine != EM_RISCV || eh.phentsize != sizeof(struct elf_phdr))
-		return -ENOEXEC;
-
-	int loaded = 0;
-	for (int i = 0; i < eh.phnum; i++) {
-		struct elf_phdr ph;
-		if (read_exact(ip, &ph, eh.phoff + (uint64_t)i * sizeof(ph), sizeof(ph)))
-			return -ENOEXEC;
-		if (ph.type != PT_LOAD || ph.memsz == 0)
+	for (int i = 0; i < img->eh.phnum; i++) {
+		if (!elf_segment_loaded(&img->ph[i]))
 			continue;
-		int err = load_segment(mm, ip, &ph, image_end);
+		int err = load_segment(mm, ip, &img->ph[i], image_end);
 		if (err)
 			return err;
-		loaded++;
 	}
-	if (!loaded || eh.entry >= USER_TOP)
-		return -ENOEXEC;
-	*entry = eh.entry;
 	return 0;
 }
 
@@ -159,13 +191,17 @@ int exec_into(struct proc *p, const char *path, char *const argv[], int argc)
 	int err = -EACCES;
 	if (inode_type(ip) != T_FILE)
 		goto out_put;
+	struct elf_image img;
+	err = read_headers(ip, &img);
+	if (err)
+		goto out_put;
 	err = -ENOMEM;
 	struct mm *mm = mm_create();
 	if (!mm)
-		goto out_put;
+		goto out_free_headers;
 
-	uint64_t entry = 0, image_end = 0, sp = 0;
-	err = load_image(mm, ip, &entry, &image_end);
+	uint64_t image_end = 0, sp = 0;
+	err = build_image(mm, ip, &img, &image_end);
 	if (!err)
 		err = mm_map_heap(mm, image_end);
 	if (!err)
@@ -175,6 +211,8 @@ int exec_into(struct proc *p, const char *path, char *const argv[], int argc)
 		err = -ENOMEM;
 	if (err)
 		goto out_mm;
+	uint64_t entry = img.eh.entry;
+	kfree(img.ph);
 	inode_put(ip);
 
 	/* Point of no return: swap the image in. */
@@ -182,10 +220,14 @@ int exec_into(struct proc *p, const char *path, char *const argv[], int argc)
 	struct mm *old = p->mm;
 	p->mm = mm;
 	spin_unlock(&p->lock);
-	if (p == proc_current()) {
+	/*
+	 * Nothing runs on old any more: this hart leaves it here if p is the
+	 * current process, and a p that is not current (init, being built at
+	 * boot) has never run.
+	 */
+	if (p == proc_current())
 		mm_activate(mm);
-		mm_destroy(old);
-	}
+	mm_destroy(old);
 	memset(&p->tf, 0, sizeof(p->tf));
 	p->tf.epc = entry;
 	p->tf.sp = sp;
@@ -196,6 +238,8 @@ int exec_into(struct proc *p, const char *path, char *const argv[], int argc)
 
 out_mm:
 	mm_destroy(mm);
+out_free_headers:
+	kfree(img.ph);
 out_put:
 	inode_put(ip);
 	return err;

@@ -120,12 +120,15 @@ int proc_fork(void)
 	 * the parent's area lock (a sleeping lock, inside mm_fork).
 	 */
 	struct mm *mm = mm_fork(parent->mm);
-	spin_lock(&child->lock);
 	if (!mm) {
+		spin_lock(&wait_lock);
+		spin_lock(&child->lock);
 		proc_free_slot(child);
 		spin_unlock(&child->lock);
+		spin_unlock(&wait_lock);
 		return -ENOMEM;
 	}
+	spin_lock(&child->lock);
 	child->mm = mm;
 	spin_unlock(&child->lock);
 	child->tf = parent->tf;
@@ -219,9 +222,11 @@ int proc_wait(uint64_t ustatus)
 				 */
 				if (ustatus && copy_to_user(ustatus, &status, sizeof(status)) < 0)
 					return -EFAULT;
+				spin_lock(&wait_lock);
 				spin_lock(&c->lock);
 				proc_free_slot(c);
 				spin_unlock(&c->lock);
+				spin_unlock(&wait_lock);
 				return pid;
 			}
 			spin_unlock(&c->lock);

@@ -39,7 +39,7 @@ struct proc {
 	int             xstatus;     /* [P] exit status for the parent */
 	int             pid;         /* [P] */
 
-	struct proc    *parent;      /* [W] */
+	struct proc    *parent;      /* [W] written by fork, reparent, proc_free_slot */
 
 	uint64_t        kstack;      /* [I] top of the kernel stack (guarded) */
 	struct mm      *mm;          /* [P] written by the process itself (exec, exit) or fork

@@ -13,7 +13,10 @@ void sched(void);
 
 /* A free slot, locked, state P_USED, with a pid; NULL if the table is full. */
 struct proc *proc_alloc(void);
-/* Return a slot to P_UNUSED. Caller holds p->lock; p has no mm or files. */
+/*
+ * Return a slot to P_UNUSED and clear its parent link. Caller holds
+ * wait_lock and p->lock (in that order); p has no mm or files.
+ */
 void proc_free_slot(struct proc *p);
 
 /* Build p's new image from path with kernel argv; commit only on success. */

@@ -117,6 +117,15 @@ FAULTAROUND = [
          ]),
 ]
 
+# --- exec of crafted ELF files: refused, run or killed, never a hang ---
+# 23 cases and frames_balanced (userland/tests/elftest.c).
+
+ELF = [
+    dict(name=f"elftest_smp{smp}", smp=smp, mem="128M", append="init=/elftest test=1",
+         min_results=24, exit=0, timeout=120, reject=[r"^panic"])
+    for smp in (1, 4)
+]
+
 # --- a classic xv6-style program, built with -Dextra_programs ---
 # Needs the kernel built with -Dextra_programs=<repo>/tests/compat/xv6prog.c;
 # ./lazuli test builds that in build-compat/ and passes --compat-kernel.
@@ -127,4 +136,4 @@ COMPAT = [
          reject=[r"^panic"]),
 ]
 
-CASES = SKELETON + SHELL + LAZY + FAULTAROUND + COMPAT
+CASES = SKELETON + SHELL + LAZY + FAULTAROUND + ELF + COMPAT
