@@ -202,8 +202,12 @@ static uint64_t mapped_frame(struct mm *mm, uint64_t va)
 	return pte && (*pte & PTE_V) ? pte_to_pa(*pte) : 0;
 }
 
-enum fault_result mm_populate_page(struct mm *mm, struct vm_area *a, uint64_t va,
-				   uint64_t *pa)
+/*
+ * Give page va of a a frame if it has none; *pa gets the page's frame (0
+ * when out of memory). Caller reads areas and holds no spinlock.
+ */
+static enum fault_result populate_page(struct mm *mm, struct vm_area *a, uint64_t va,
+				       uint64_t *pa)
 {
 	spin_lock(&mm->pt_lock);
 	uint64_t have = mapped_frame(mm, va);
@@ -234,7 +238,7 @@ int mm_write(struct mm *mm, uint64_t va, const void *src, size_t n)
 			break;
 		}
 		uint64_t pa;
-		if (mm_populate_page(mm, a, page_down(va), &pa) == FAULT_OOM) {
+		if (populate_page(mm, a, page_down(va), &pa) == FAULT_OOM) {
 			err = -ENOMEM;
 			break;
 		}

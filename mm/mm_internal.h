@@ -66,10 +66,6 @@ uint64_t mm_backing_frame(struct vm_area *a, uint64_t va);
  */
 enum fault_result mm_install(struct mm *mm, struct vm_area *a, uint64_t va, uint64_t pa);
 
-/* Give the page at va of a a frame if it has none; *pa gets the page's frame. */
-enum fault_result mm_populate_page(struct mm *mm, struct vm_area *a, uint64_t va,
-				   uint64_t *pa);
-
 /* The fault decision (mm/fault.c): what a fault means, from three facts. */
 enum fault_decision {
 	DECIDE_NO_AREA,     /* no area holds the address: kill */
