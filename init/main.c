@@ -16,6 +16,9 @@
  *   mm.trace=1     one console line per page fault served
  *   mm.faultaround=N  pages mapped ahead of a run of sequential faults
  *                  (default 32, 0 = off, at most 64)
+ *   mm.cow=0       fork copies resident pages instead of sharing them
+ *   mm.zeropage=0  a read of untouched memory allocates a page
+ *   mm.stack=SIZE  the stack's limit (bytes, or with K or M; default 8M)
  *   test.panic=1   deliberately fault in the kernel (tests the panic report)
  *   test.kstack=1  overflow a kernel stack (tests its guard page)
  *   test.copyfault=kernel|irqoff  a user-copy routine faults on its kernel
@@ -47,6 +50,35 @@ static bool bootarg_on(const char *key)
 {
 	char v[8];
 	return bootarg_get(&boot, key, v, sizeof(v)) && strcmp(v, "1") == 0;
+}
+
+/* A boot argument that is 0 or 1 turns a default-on switch off or on. */
+static bool bootarg_off(const char *key)
+{
+	char v[8];
+	return bootarg_get(&boot, key, v, sizeof(v)) && strcmp(v, "0") == 0;
+}
+
+/* A size boot argument (bytes, or a number with K or M) into *out. */
+static bool bootarg_size(const char *key, uint64_t *out)
+{
+	char v[24];
+	if (!bootarg_get(&boot, key, v, sizeof(v)) || !v[0])
+		return false;
+	uint64_t n = 0;
+	const char *c = v;
+	for (; *c >= '0' && *c <= '9' && n < (1UL << 40); c++)
+		n = n * 10 + (uint64_t)(*c - '0');
+	if (c == v)
+		return false;
+	if (*c == 'K' || *c == 'k')
+		n <<= 10, c++;
+	else if (*c == 'M' || *c == 'm')
+		n <<= 20, c++;
+	if (*c)
+		return false;
+	*out = n;
+	return true;
 }
 
 /* A decimal boot argument into *out; false when absent or not a number. */
@@ -155,6 +187,12 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	unsigned ahead;
 	if (bootarg_uint("mm.faultaround", &ahead))
 		mm_set_faultaround(ahead);
+	mm_set_cow(!bootarg_off("mm.cow"));
+	mm_set_zeropage(!bootarg_off("mm.zeropage"));
+	uint64_t stack;
+	if (bootarg_size("mm.stack", &stack) && mm_set_stack_size(stack))
+		printf("lazuli: mm.stack must be between %luK and %luM; keeping %luK\n",
+		       USER_STACK_MIN >> 10, USER_STACK_MAX >> 20, mm_stack_size() >> 10);
 	proc_set_trace(bootarg_on("mm.trace"));
 	proc_set_test_mode(bootarg_on("test"));
 

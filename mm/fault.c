@@ -9,16 +9,25 @@
  *
  *   area                PTE                      verdict
  *   none                -                        no mapping allows it: kill
+ *                                                (in a stack's guard gap:
+ *                                                stack overflow: kill)
  *   forbids the access  -                        no mapping allows it: kill
- *   allows it           absent                   fill from the area's backing
+ *   allows it           absent                   fill from the area's backing:
+ *                                                a read of private anonymous
+ *                                                memory maps the zero page
  *   allows it           present, permits it      stale TLB entry: fence, retry
- *   allows it           present, forbids it      the area's rule for that case
+ *   allows it           present, forbids it      the area's rule: a write to a
+ *                                                copy-on-write page copies it
+ *                                                (or reuses it if no one else
+ *                                                maps it); any access the zero
+ *                                                page cannot serve gets a
+ *                                                private zeroed frame
  *
- * Anonymous memory has no rule for the last row yet (copy-on-write will
- * be the first), so there it means the kernel's own state is broken: the
- * process is killed with one line saying so, and never left looping. The
- * same goes for a stale fault that comes back at the same address and pc
- * right after its fence: the fence cannot have been the cure.
+ * A PTE that forbids what its area allows and is neither copy-on-write
+ * nor the zero page means the kernel's own state is broken: the process
+ * is killed with one line saying so, and never left looping. The same
+ * goes for a stale fault that comes back at the same address and pc right
+ * after its fence: the fence cannot have been the cure.
  *
  * Why a stale fault exists at all. The privileged spec (Volume II, v1.12,
  * section 4.2.1, "Supervisor Memory-Management Fence Instruction"):
@@ -54,7 +63,9 @@
  */
 #include "mm/mm_internal.h"
 #include "mm/frame.h"
+#include "mm/physmap.h"
 #include "arch/riscv/sv39.h"
+#include "lib/string.h"
 
 #define FAULT_AROUND_RUN       4    /* sequential faults before mapping ahead */
 #define FAULT_AROUND_DEFAULT   32   /* pages mapped ahead (128 KiB) */
@@ -150,20 +161,31 @@ static unsigned around_count(struct mm *mm, struct vm_area *a, uint64_t page)
 	return room < mm_faultaround_pages ? (unsigned)room : mm_faultaround_pages;
 }
 
+/* A frame for page va of a (the zero page, with a reference), or 0. */
+static uint64_t first_frame(struct vm_area *a, uint64_t va, bool zero)
+{
+	if (!zero)
+		return mm_backing_frame(a, va);
+	frame_get(mm_zero_pa);
+	return mm_zero_pa;
+}
+
 /*
- * Map up to n pages of a from `next` on, stopping at the first that is
- * mapped already or cannot get a frame; returns how many were mapped.
- * Frames come from the backing with no spinlock held.
+ * Map up to n pages of a from `next` on, the zero page or frames from the
+ * backing, stopping at the first that is mapped already or cannot get a
+ * frame; returns how many were mapped. Frames come with no spinlock held.
  */
-static unsigned map_ahead(struct mm *mm, struct vm_area *a, uint64_t next, unsigned n)
+static unsigned map_ahead(struct mm *mm, struct vm_area *a, uint64_t next, unsigned n,
+			  bool zero)
 {
 	uint64_t frames[FAULT_AROUND_MAX];
+	uint64_t flags = zero ? MM_ZERO_FLAGS : mm_pte_flags(a->prot);
 	unsigned got = 0, mapped = 0;
-	while (got < n && (frames[got] = mm_backing_frame(a, next + got * PAGE_SIZE)))
+	while (got < n && (frames[got] = first_frame(a, next + got * PAGE_SIZE, zero)))
 		got++;
 	spin_lock(&mm->pt_lock);
 	while (mapped < got &&
-	       mm_install(mm, a, next + mapped * PAGE_SIZE, frames[mapped]) == FAULT_OK)
+	       mm_install(mm, a, next + mapped * PAGE_SIZE, frames[mapped], flags) == FAULT_OK)
 		mapped++;
 	mm->fa_next = next + mapped * PAGE_SIZE;
 	spin_unlock(&mm->pt_lock);
@@ -173,18 +195,25 @@ static unsigned map_ahead(struct mm *mm, struct vm_area *a, uint64_t next, unsig
 	return mapped;
 }
 
-/* No PTE: fill the page from the area's backing. Caller reads areas. */
+/*
+ * No PTE: fill the page from the area's backing. A read of private
+ * anonymous memory maps the shared zero page instead (mm.zeropage=1), so
+ * memory that is only ever read costs no frame. Caller reads areas.
+ */
 static enum fault_result fill(struct mm *mm, struct vm_area *a, uint64_t page,
-			      struct fault_report *rep)
+			      enum fault_access access, struct fault_report *rep)
 {
-	uint64_t pa = mm_backing_frame(a, page);
+	bool zero = mm_zeropage_on && access == FAULT_READ && (a->flags & VM_PRIVATE) &&
+		    a->backing.kind == VM_BACKING_ANON;
+	uint64_t pa = first_frame(a, page, zero);
 	if (!pa) {
 		rep->rule = "out of memory";
 		return FAULT_OOM;
 	}
 	spin_lock(&mm->pt_lock);
 	mm->stale_seen = false;
-	enum fault_result r = mm_install(mm, a, page, pa);
+	enum fault_result r = mm_install(mm, a, page, pa,
+					 zero ? MM_ZERO_FLAGS : mm_pte_flags(a->prot));
 	unsigned ahead = r == FAULT_OK ? around_count(mm, a, page) : 0;
 	spin_unlock(&mm->pt_lock);
 	if (r == FAULT_OOM) {
@@ -196,10 +225,81 @@ static enum fault_result fill(struct mm *mm, struct vm_area *a, uint64_t page,
 		return r;
 	}
 	__atomic_add_fetch(&mm_faults_served, 1, __ATOMIC_RELAXED);
-	rep->rule = "new page";
+	rep->rule = zero ? "zero page" : a->flags & VM_GROWSDOWN ? "stack grow" : "new page";
 	if (ahead)
-		rep->ahead = map_ahead(mm, a, page + PAGE_SIZE, ahead);
+		rep->ahead = map_ahead(mm, a, page + PAGE_SIZE, ahead, zero);
 	return FAULT_OK;
+}
+
+enum fault_result mm_unshare(struct mm *mm, struct vm_area *a, uint64_t va,
+			     const char **rule)
+{
+	spin_lock(&mm->pt_lock);
+	pte_t *ptep = pt_walk(mm->tlb.root, va, false);
+	pte_t pte = ptep ? *ptep : 0;
+	if (!(pte & PTE_V) || !(pte & (PTE_COW | PTE_ZERO))) {
+		spin_unlock(&mm->pt_lock);
+		return pte & PTE_V ? FAULT_BUG : FAULT_STALE;
+	}
+	uint64_t old = pte_to_pa(pte);
+	if ((pte & PTE_COW) && frame_refcount(old) == 1) {
+		/*
+		 * No one else maps the frame, and no one can start to: only a
+		 * fork of this mm could, and it needs areas_lock for writing.
+		 * More permission needs no fence (the spec's lazy case).
+		 */
+		*ptep = (pte & ~PTE_COW) | PTE_W | PTE_D;
+		spin_unlock(&mm->pt_lock);
+		*rule = "cow reuse";
+		return FAULT_OK;
+	}
+	frame_get(old);   /* keep the source while we copy it unlocked */
+	spin_unlock(&mm->pt_lock);
+
+	uint64_t pa = (pte & PTE_ZERO) ? frame_alloc_zeroed(FRAME_USER) : frame_alloc(FRAME_USER);
+	if (pa && (pte & PTE_COW))
+		memcpy(pa_to_kva(pa), pa_to_kva(old), PAGE_SIZE);
+	frame_put(old);
+	if (!pa)
+		return FAULT_OOM;
+
+	spin_lock(&mm->pt_lock);
+	if (*ptep != pte) {   /* changed meanwhile: give ours back, look again */
+		spin_unlock(&mm->pt_lock);
+		frame_put(pa);
+		return FAULT_STALE;
+	}
+	*ptep = pa_to_pte(pa) | mm_pte_flags(a->prot) | PTE_V;
+	if (pte & PTE_ZERO) {
+		__atomic_sub_fetch(&mm_zero_mappings, 1, __ATOMIC_RELAXED);
+		a->resident++;
+	}
+	spin_unlock(&mm->pt_lock);
+	frame_put(old);   /* this mm's share of the old frame */
+	/* The old translation, to another frame, must not outlive this. */
+	tlb_removed(&mm->tlb);
+	*rule = (pte & PTE_ZERO) ? "new page" : "cow copy";
+	return FAULT_OK;
+}
+
+/* The PTE forbids what the area allows: the area's rule. Caller reads areas. */
+static enum fault_result area_rule(struct mm *mm, struct vm_area *a, uint64_t page,
+				   enum fault_access access, pte_t pte,
+				   struct fault_report *rep)
+{
+	bool cow_write = (pte & PTE_COW) && access == FAULT_WRITE;
+	if (!cow_write && !(pte & PTE_ZERO)) {
+		rep->rule = "kernel bug: the PTE forbids an access its area allows";
+		return FAULT_BUG;
+	}
+	enum fault_result r = mm_unshare(mm, a, page, &rep->rule);
+	if (r == FAULT_OOM)
+		rep->rule = "out of memory";
+	else if (r == FAULT_BUG)
+		rep->rule = "kernel bug: the PTE forbids an access its area allows";
+	else if (r == FAULT_OK)
+		__atomic_add_fetch(&mm_faults_served, 1, __ATOMIC_RELAXED);
+	return r;
 }
 
 enum fault_result mm_fault(struct mm *mm, uint64_t va, enum fault_access access,
@@ -220,21 +320,24 @@ enum fault_result mm_fault(struct mm *mm, uint64_t va, enum fault_access access,
 	pte_t *ptep = pt_walk(mm->tlb.root, page, false);
 	enum fault_decision d = fault_decide(a, ptep ? *ptep : 0, access);
 	enum fault_result r = FAULT_SEGV;
-	if (d == DECIDE_FILL) {
-		r = fill(mm, a, page, rep);
+	pte_t pte = 0;
+	if (d == DECIDE_NO_AREA && vma_guarded_by(&mm->areas, va)) {
+		rep->rule = "stack overflow";
+	} else if (d == DECIDE_FILL) {
+		r = fill(mm, a, page, access, rep);
 	} else if (d != DECIDE_NO_AREA && d != DECIDE_FORBIDDEN) {
 		spin_lock(&mm->pt_lock);
-		d = fault_decide(a, *ptep, access);
+		pte = *ptep;
+		d = fault_decide(a, pte, access);
 		if (d == DECIDE_STALE) {
 			r = stale(mm, page, pc, rep);
-		} else if (d == DECIDE_AREA_RULE) {
+		} else {   /* the area's rule, after the lock; or unmapped meanwhile */
 			mm->stale_seen = false;
-			r = FAULT_BUG;
-			rep->rule = "kernel bug: the PTE forbids an access its area allows";
-		} else {   /* unmapped meanwhile: the retry will fault again */
 			r = FAULT_STALE;
 		}
 		spin_unlock(&mm->pt_lock);
+		if (d == DECIDE_AREA_RULE)
+			r = area_rule(mm, a, page, access, pte, rep);
 	}
 	rwsleep_read_unlock(&mm->areas_lock);
 

@@ -165,8 +165,11 @@ uint64_t frame_alloc_zeroed(enum frame_use use)
 void frame_get(uint64_t pa)
 {
 	/* Relaxed: the caller's own reference keeps the frame alive. */
-	if (__atomic_fetch_add(&frame_of(pa)->refcount, 1, __ATOMIC_RELAXED) == 0)
+	uint32_t old = __atomic_fetch_add(&frame_of(pa)->refcount, 1, __ATOMIC_RELAXED);
+	if (old == 0)
 		panic("frame_get: frame %p is free", (void *)pa);
+	if (old == 1)
+		__atomic_fetch_add(&stats.shared, 1, __ATOMIC_RELAXED);
 }
 
 void frame_put(uint64_t pa)
@@ -179,6 +182,8 @@ void frame_put(uint64_t pa)
 	uint32_t old = __atomic_fetch_sub(&f->refcount, 1, __ATOMIC_ACQ_REL);
 	if (old == 0)
 		panic("frame_put: frame %p is not allocated", (void *)pa);
+	if (old == 2)
+		__atomic_fetch_sub(&stats.shared, 1, __ATOMIC_RELAXED);
 	if (old > 1)
 		return;
 	if (__atomic_load_n(&f->pinned, __ATOMIC_RELAXED))

@@ -39,6 +39,7 @@ struct frame_stats {
 	uint64_t total;              /* frames managed */
 	uint64_t free;               /* on the free list */
 	uint64_t by_use[FRAME_USES]; /* in use, by kind */
+	uint64_t shared;             /* in use with more than one reference */
 };
 
 /* Bytes of metadata needed to manage [base, end). */

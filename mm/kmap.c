@@ -123,6 +123,7 @@ void mm_init(const struct boot_info *bi)
 	if (!pt_walk(kernel_root, KSTACK_REGION, true))
 		panic("mm_init: no memory for the kernel-stack tables");
 	tlb_init(kernel_root);
+	mm_zero_page_init();
 }
 
 void mm_init_hart(void)

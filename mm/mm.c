@@ -23,13 +23,36 @@
 
 uint64_t kernel_root;
 uint64_t mm_faults_served;
+uint64_t mm_zero_mappings;
+uint64_t mm_zero_pa;
+bool mm_cow_on = true, mm_zeropage_on = true;
 
 static bool eager_mode;                    /* [I] after boot */
+static uint64_t stack_size = USER_STACK_DEFAULT;   /* [I] after boot */
 static struct sleeplock mm_list_lock = SLEEPLOCK_INIT("mm_list");
 static struct mm *mm_list;                 /* [G] */
 
 void mm_set_eager(bool eager) { eager_mode = eager; }
 bool mm_eager(void) { return eager_mode; }
+void mm_set_cow(bool on) { mm_cow_on = on; }
+void mm_set_zeropage(bool on) { mm_zeropage_on = on; }
+uint64_t mm_stack_size(void) { return stack_size; }
+
+int mm_set_stack_size(uint64_t bytes)
+{
+	if (bytes < USER_STACK_MIN || bytes > USER_STACK_MAX)
+		return -EINVAL;
+	stack_size = page_up(bytes);
+	return 0;
+}
+
+void mm_zero_page_init(void)
+{
+	mm_zero_pa = frame_alloc_zeroed(FRAME_USER);
+	if (!mm_zero_pa)
+		panic("mm: no memory for the zero page");
+	frame_pin(mm_zero_pa);
+}
 
 /* PTE bits for an area's protection; A and D preset so no extra walk. */
 uint64_t mm_pte_flags(int prot)
@@ -71,6 +94,39 @@ struct mm *mm_create(void)
 	return mm;
 }
 
+/* The unmapping walk: frames and zero-page mappings it removed. */
+struct release_walker {
+	struct pt_walker w;
+	uint64_t         frames, zeros;
+};
+
+static int release_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
+{
+	struct release_walker *r = (struct release_walker *)w;
+	(void)va;
+	if (*pte & PTE_ZERO)
+		r->zeros++;
+	else
+		r->frames++;
+	frame_put(pte_to_pa(*pte));
+	*pte = 0;
+	return 0;
+}
+
+/*
+ * Unmap [start, end) of mm, returning its frames and table pages; the
+ * pages that had frames of their own (or shared ones) are returned.
+ * Caller writes areas (or is mm_free). Does not flush.
+ */
+static uint64_t unmap_range(struct mm *mm, uint64_t start, uint64_t end, bool *changed)
+{
+	struct release_walker r = { .w = { .leaf = release_leaf, .prune = true } };
+	pt_walk_leaves(mm->tlb.root, start, end, &r.w);
+	__atomic_sub_fetch(&mm_zero_mappings, r.zeros, __ATOMIC_RELAXED);
+	*changed = r.frames || r.zeros || r.w.tables_freed;
+	return r.frames;
+}
+
 /* Free everything of mm; no hart has it loaded and no one else holds it. */
 static void mm_free(struct mm *mm)
 {
@@ -83,7 +139,8 @@ static void mm_free(struct mm *mm)
 	}
 	sleep_unlock(&mm_list_lock);
 
-	pt_unmap_range(mm->tlb.root, 0, USER_TOP, NULL);
+	bool changed;
+	unmap_range(mm, 0, USER_TOP, &changed);
 	frame_put(mm->tlb.root);
 	vma_free_list(&mm->areas);
 	kfree(mm);
@@ -183,47 +240,61 @@ uint64_t mm_backing_frame(struct vm_area *a, uint64_t va)
 	return 0;
 }
 
-enum fault_result mm_install(struct mm *mm, struct vm_area *a, uint64_t va, uint64_t pa)
+enum fault_result mm_install(struct mm *mm, struct vm_area *a, uint64_t va, uint64_t pa,
+			     uint64_t flags)
 {
 	pte_t *pte = pt_walk(mm->tlb.root, va, true);
 	if (!pte || (*pte & PTE_V)) {
 		frame_put(pa);
 		return pte ? FAULT_STALE : FAULT_OOM;
 	}
-	*pte = pa_to_pte(pa) | mm_pte_flags(a->prot) | PTE_V;
-	a->resident++;
+	*pte = pa_to_pte(pa) | flags | PTE_V;
+	if (flags & PTE_ZERO)
+		__atomic_add_fetch(&mm_zero_mappings, 1, __ATOMIC_RELAXED);
+	else
+		a->resident++;
 	return FAULT_OK;
 }
 
-/* The frame mapped at va, or 0. Caller holds pt_lock or areas_lock for writing. */
-static uint64_t mapped_frame(struct mm *mm, uint64_t va)
+/* The PTE for va, or 0. Caller holds pt_lock or areas_lock for writing. */
+static pte_t pte_of(struct mm *mm, uint64_t va)
 {
 	pte_t *pte = pt_walk(mm->tlb.root, va, false);
-	return pte && (*pte & PTE_V) ? pte_to_pa(*pte) : 0;
+	return pte ? *pte : 0;
 }
 
 /*
- * Give page va of a a frame if it has none; *pa gets the page's frame (0
- * when out of memory). Caller reads areas and holds no spinlock.
+ * The frame of page va of a, made private and writable for the kernel to
+ * fill: a frame from the backing if the page has none, a private copy if
+ * it shares one (copy-on-write, the zero page). Caller reads areas and
+ * holds no spinlock. 0, -ENOMEM or -EFAULT.
  */
-static enum fault_result populate_page(struct mm *mm, struct vm_area *a, uint64_t va,
-				       uint64_t *pa)
+static int private_frame(struct mm *mm, struct vm_area *a, uint64_t va, uint64_t *pa)
 {
-	spin_lock(&mm->pt_lock);
-	uint64_t have = mapped_frame(mm, va);
-	spin_unlock(&mm->pt_lock);
-	if (have) {
-		*pa = have;
-		return FAULT_STALE;
+	for (;;) {
+		spin_lock(&mm->pt_lock);
+		pte_t pte = pte_of(mm, va);
+		spin_unlock(&mm->pt_lock);
+		enum fault_result r;
+		const char *rule;
+		if (!(pte & PTE_V)) {
+			uint64_t frame = mm_backing_frame(a, va);
+			if (!frame)
+				return -ENOMEM;
+			spin_lock(&mm->pt_lock);
+			r = mm_install(mm, a, va, frame, mm_pte_flags(a->prot));
+			spin_unlock(&mm->pt_lock);
+		} else if (pte & (PTE_COW | PTE_ZERO)) {
+			r = mm_unshare(mm, a, va, &rule);
+		} else {
+			*pa = pte_to_pa(pte);
+			return 0;
+		}
+		if (r == FAULT_OOM)
+			return -ENOMEM;
+		if (r == FAULT_BUG)
+			return -EFAULT;
 	}
-	uint64_t frame = mm_backing_frame(a, va);
-	if (!frame)
-		return FAULT_OOM;
-	spin_lock(&mm->pt_lock);
-	enum fault_result r = mm_install(mm, a, va, frame);
-	*pa = mapped_frame(mm, va);   /* ours, or the one that won the race */
-	spin_unlock(&mm->pt_lock);
-	return r;
 }
 
 int mm_write(struct mm *mm, uint64_t va, const void *src, size_t n)
@@ -238,10 +309,9 @@ int mm_write(struct mm *mm, uint64_t va, const void *src, size_t n)
 			break;
 		}
 		uint64_t pa;
-		if (populate_page(mm, a, page_down(va), &pa) == FAULT_OOM) {
-			err = -ENOMEM;
+		err = private_frame(mm, a, page_down(va), &pa);
+		if (err)
 			break;
-		}
 		size_t chunk = PAGE_SIZE - page_offset(va);
 		if (chunk > n)
 			chunk = n;
@@ -260,19 +330,18 @@ static int populate_range(struct mm *mm, struct vm_area *a, uint64_t start, uint
 {
 	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
 		uint64_t pa = mm_backing_frame(a, va);
-		if (!pa || mm_install(mm, a, va, pa) == FAULT_OOM)
+		if (!pa || mm_install(mm, a, va, pa, mm_pte_flags(a->prot)) == FAULT_OOM)
 			return -ENOMEM;
 	}
 	return 0;
 }
 
-/* Unmap [start, end) of area a, returning its frames. Caller writes areas. */
+/* Unmap [start, end) of area a and flush. Caller writes areas. */
 static void release_range(struct mm *mm, struct vm_area *a, uint64_t start, uint64_t end)
 {
-	uint64_t tables;
-	uint64_t pages = pt_unmap_range(mm->tlb.root, start, end, &tables);
-	a->resident -= pages;
-	if (pages || tables)   /* a freed table page is a removed mapping too */
+	bool changed;
+	a->resident -= unmap_range(mm, start, end, &changed);
+	if (changed)   /* a freed table page is a removed mapping too */
 		tlb_removed(&mm->tlb);
 }
 
@@ -313,36 +382,61 @@ out:
 struct fork_walker {
 	struct pt_walker w;
 	struct mm       *child;
-	struct vm_area  *area;    /* the child's copy of the area */
+	struct vm_area  *area;        /* the child's copy of the area */
+	bool             downgraded;  /* a parent PTE lost W: flush the parent */
 };
 
-static int fork_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
+/*
+ * What the child's PTE is for the parent's *pte, and which frame it maps
+ * (with a reference taken). Private writable pages become copy-on-write
+ * in both (the parent's PTE loses W here); the zero page, read-only pages
+ * and shared areas' pages are simply shared; with mm.cow=0 private pages
+ * are copied.
+ */
+static int fork_share(struct fork_walker *f, pte_t *pte, pte_t *child_pte)
 {
-	struct fork_walker *f = (struct fork_walker *)w;
 	uint64_t pa = pte_to_pa(*pte);
-	if (f->area->flags & VM_SHARED) {
-		frame_get(pa);
-	} else {
+	bool private = f->area->flags & VM_PRIVATE;
+	if (private && !mm_cow_on && !(*pte & PTE_ZERO)) {
 		uint64_t copy = frame_alloc(FRAME_USER);
 		if (!copy)
 			return -ENOMEM;
 		memcpy(pa_to_kva(copy), pa_to_kva(pa), PAGE_SIZE);
-		pa = copy;
+		*child_pte = pa_to_pte(copy) | (*pte & PTE_FLAGS_MASK);
+		return 0;
 	}
+	if (private && (*pte & PTE_W)) {
+		*pte = (*pte & ~PTE_W) | PTE_COW;
+		f->downgraded = true;
+	}
+	frame_get(pa);
+	*child_pte = *pte;
+	return 0;
+}
+
+static int fork_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
+{
+	struct fork_walker *f = (struct fork_walker *)w;
 	pte_t *d = pt_walk(f->child->tlb.root, va, true);
-	if (!d) {
-		frame_put(pa);
+	if (!d)
 		return -ENOMEM;
-	}
-	*d = pa_to_pte(pa) | (*pte & PTE_FLAGS_MASK);
-	f->area->resident++;
+	pte_t child_pte;
+	int err = fork_share(f, pte, &child_pte);
+	if (err)
+		return err;
+	*d = child_pte;
+	if (child_pte & PTE_ZERO)
+		__atomic_add_fetch(&mm_zero_mappings, 1, __ATOMIC_RELAXED);
+	else
+		f->area->resident++;
 	return 0;
 }
 
 /*
  * The parent's areas_lock is held for writing throughout, so its page
- * table stands still while it is read (no fault can run on it), and the
- * child is reachable by no one else yet.
+ * table stands still while it is read and write-protected (no fault can
+ * run on it), and the child is reachable by no one else yet. The locked
+ * part is PTE work only with copy-on-write: no page is copied.
  */
 struct mm *mm_fork(struct mm *parent)
 {
@@ -351,6 +445,7 @@ struct mm *mm_fork(struct mm *parent)
 		return NULL;
 	rwsleep_write_lock(&parent->areas_lock);
 	int err = vma_copy_list(&child->areas, &parent->areas);
+	bool downgraded = false;
 	struct vm_area *a;
 	vma_foreach(a, &child->areas) {
 		if (err)
@@ -358,10 +453,14 @@ struct mm *mm_fork(struct mm *parent)
 		a->resident = 0;
 		struct fork_walker f = { .w = { .leaf = fork_leaf }, .child = child, .area = a };
 		err = pt_walk_leaves(parent->tlb.root, a->start, a->end, &f.w);
+		downgraded |= f.downgraded;
 		if (a->label == VMA_HEAP)
 			child->heap = a;
 	}
 	child->brk = parent->brk;
+	/* Even a failed fork may have write-protected some parent pages. */
+	if (downgraded)
+		tlb_removed(&parent->tlb);
 	rwsleep_write_unlock(&parent->areas_lock);
 	if (err) {
 		mm_release(child);
@@ -376,22 +475,71 @@ static uint32_t vmmap_prot(int prot)
 	       (prot & PROT_EXEC ? VMMAP_PROT_X : 0);
 }
 
+/* Counting an area's pages for vmmap. */
+struct describe_walker {
+	struct pt_walker   w;
+	struct vmmap_entry e;
+};
+
+static int describe_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
+{
+	struct vmmap_entry *e = &((struct describe_walker *)w)->e;
+	(void)va;
+	if (*pte & PTE_ZERO) {
+		e->zero++;
+		return 0;
+	}
+	int n = frame_refcount(pte_to_pa(*pte));
+	e->resident++;
+	e->pss_x1000 += 1000 / (uint64_t)(n > 0 ? n : 1);
+	if (n > 1)
+		e->shared++;
+	if (*pte & PTE_COW)
+		e->cow++;
+	return 0;
+}
+
+/*
+ * Under areas_lock for reading the tables cannot go away; PTEs that
+ * faults change meanwhile make the figures a snapshot, never a crash.
+ */
 int mm_describe(struct mm *mm, struct vmmap_entry *buf, int n)
 {
 	int count = 0;
 	struct vm_area *a;
 	rwsleep_read_lock(&mm->areas_lock);
 	vma_foreach(a, &mm->areas) {
-		if (count < n)
-			buf[count] = (struct vmmap_entry){
-				.start = a->start, .end = a->end, .kind = (uint32_t)a->label,
-				.resident = __atomic_load_n(&a->resident, __ATOMIC_RELAXED),
-				.prot = vmmap_prot(a->prot),
-			};
+		if (count < n) {
+			struct describe_walker d = { .w = { .leaf = describe_leaf } };
+			pt_walk_leaves(mm->tlb.root, a->start, a->end, &d.w);
+			d.e.start = a->start;
+			d.e.end = a->end;
+			d.e.kind = (uint32_t)a->label;
+			d.e.prot = vmmap_prot(a->prot);
+			d.e.guard = a->flags & VM_GROWSDOWN ? VMA_GUARD_SIZE : 0;
+			buf[count] = d.e;
+		}
 		count++;
 	}
 	rwsleep_read_unlock(&mm->areas_lock);
 	return count;
+}
+
+void mm_usage(struct mm *mm, struct mm_usage *u)
+{
+	struct vm_area *a;
+	*u = (struct mm_usage){ 0 };
+	rwsleep_read_lock(&mm->areas_lock);
+	vma_foreach(a, &mm->areas) {
+		struct describe_walker d = { .w = { .leaf = describe_leaf } };
+		pt_walk_leaves(mm->tlb.root, a->start, a->end, &d.w);
+		u->reserved += a->end - a->start;
+		u->resident += d.e.resident;
+		u->shared += d.e.shared;
+		u->zero += d.e.zero;
+		u->pss_x1000 += d.e.pss_x1000;
+	}
+	rwsleep_read_unlock(&mm->areas_lock);
 }
 
 void mm_stat(struct memstat *st)
@@ -418,5 +566,9 @@ void mm_stat(struct memstat *st)
 		.faults_served = __atomic_load_n(&mm_faults_served, __ATOMIC_RELAXED),
 		.lazy_untouched = untouched,
 		.eager = eager_mode,
+		.shared_frames = fs.shared,
+		.zero_mappings = __atomic_load_n(&mm_zero_mappings, __ATOMIC_RELAXED),
+		.cow = mm_cow_on,
+		.zeropage = mm_zeropage_on,
 	};
 }

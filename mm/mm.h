@@ -45,19 +45,23 @@ struct vm_backing {
 
 /*
  * The user half's layout (userland/user.ld links programs at
- * USER_TEXT_BASE; exec puts the stack at the top):
+ * USER_TEXT_BASE; exec puts the stack at the top, reserving its whole
+ * growth range, mm_stack_size() bytes, and the guard gap below it):
  *
  *   0                 page 0, never mapped
  *   USER_TEXT_BASE    program text, then data; the heap after them
  *   ...
- *   USER_STACK_TOP - USER_STACK_SIZE - VMA_GUARD_SIZE   the stack's guard gap
- *   USER_STACK_TOP - USER_STACK_SIZE                    the stack
+ *   stack bottom - USER_STACK_GUARD    the stack's guard gap: no area, ever
+ *   USER_STACK_TOP - mm_stack_size()   the stack's limit: it grows down to here
  *   USER_TOP          end of the user half (256 GiB)
  */
-#define USER_TOP        (1UL << 38)
-#define USER_TEXT_BASE  0x10000UL
-#define USER_STACK_TOP  USER_TOP
-#define USER_STACK_SIZE (1UL << 20)
+#define USER_TOP           (1UL << 38)
+#define USER_TEXT_BASE     0x10000UL
+#define USER_STACK_TOP     USER_TOP
+#define USER_STACK_DEFAULT (8UL << 20)   /* mm.stack=SIZE changes it */
+#define USER_STACK_MIN     (64UL << 10)
+#define USER_STACK_MAX     (1UL << 30)
+#define USER_STACK_GUARD   (1UL << 20)   /* as Linux's stack_guard_gap */
 
 /* What the faulting instruction tried to do. */
 enum fault_access { FAULT_READ, FAULT_WRITE, FAULT_EXEC };
@@ -73,12 +77,18 @@ enum fault_result {
 
 /* What mm_fault did, in words, for mm.trace=1 and the kill message. */
 struct fault_report {
-	const char *rule;    /* "new page", "stale TLB entry", "no mapping allows it", ... */
+	const char *rule;    /* "new page", "zero page", "cow copy", "cow reuse",
+				"stack grow", "stale TLB entry", "no mapping allows it",
+				"stack overflow", "out of memory", "kernel bug: ..." */
 	unsigned    ahead;   /* pages mapped ahead of the fault (fault-around) */
 };
 
 struct mm *mm_create(void);                       /* NULL when out of memory */
-struct mm *mm_fork(struct mm *parent);            /* copies private resident pages */
+/*
+ * A child address space: the same areas; resident private pages shared
+ * copy-on-write (mm.cow=0: copied), VM_SHARED pages shared. May sleep.
+ */
+struct mm *mm_fork(struct mm *parent);
 /*
  * The owner gives mm up. No hart may run its user code any more; every
  * frame is back when this returns unless mm_hold() keeps it a little longer.
@@ -136,13 +146,33 @@ void mm_activate(struct mm *mm);
  */
 int  mm_describe(struct mm *mm, struct vmmap_entry *buf, int n);
 
+/* One address space's memory, summed over its areas (for ps). */
+struct mm_usage {
+	uint64_t reserved;    /* bytes of all areas */
+	uint64_t resident;    /* pages with a frame (own or shared) */
+	uint64_t shared;      /* of those, frames mapped more than once */
+	uint64_t zero;        /* pages mapping the zero page */
+	uint64_t pss_x1000;   /* proportional pages x 1000 */
+};
+/* Fill *u for mm. May sleep. */
+void mm_usage(struct mm *mm, struct mm_usage *u);
+
 /* System-wide figures for the memstat system call. May sleep. */
 void mm_stat(struct memstat *st);
 
-/* Boot switches: mm.eager=1, mm.faultaround=N (pages mapped ahead; 0 = off). */
+/*
+ * Boot switches: mm.eager=1, mm.faultaround=N (pages mapped ahead; 0 =
+ * off), mm.cow=0 (fork copies), mm.zeropage=0 (read faults allocate),
+ * mm.stack=SIZE (the stack's limit; -EINVAL outside
+ * [USER_STACK_MIN, USER_STACK_MAX], rounded up to pages).
+ */
 void mm_set_eager(bool eager);
 bool mm_eager(void);
 void mm_set_faultaround(unsigned pages);
+void mm_set_cow(bool on);
+void mm_set_zeropage(bool on);
+int  mm_set_stack_size(uint64_t bytes);
+uint64_t mm_stack_size(void);
 
 /*
  * Kernel stacks: slot i gets KSTACK_SIZE bytes at the top of its slot in

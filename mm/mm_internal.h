@@ -47,9 +47,20 @@ extern uint64_t kernel_root;
 
 /* Counters kept by the fault path. */
 extern uint64_t mm_faults_served;   /* [A] */
+extern uint64_t mm_zero_mappings;   /* [A] PTEs mapping the zero page, all mms */
+
+/* The shared zero page: pinned, never written, mapped read-only. [I] */
+extern uint64_t mm_zero_pa;
+/* Allocate and pin it; boot (mm_init) and the host tests. */
+void mm_zero_page_init(void);
+
+/* Boot switches (mm.cow, mm.zeropage). [I] after boot */
+extern bool mm_cow_on, mm_zeropage_on;
 
 /* PTE permission bits (with U, A, D) for an area's protection. */
 uint64_t mm_pte_flags(int prot);
+/* The PTE bits of a zero-page mapping: read-only, marked PTE_ZERO. */
+#define MM_ZERO_FLAGS (PTE_U | PTE_A | PTE_R | PTE_ZERO)
 
 /*
  * A frame holding what page va of area a starts out as: for anonymous
@@ -59,12 +70,26 @@ uint64_t mm_pte_flags(int prot);
 uint64_t mm_backing_frame(struct vm_area *a, uint64_t va);
 
 /*
- * Map frame pa at va (page-aligned, inside a) with a's protection, unless
- * va is mapped already: then the frame is given back and FAULT_STALE is
- * the answer. Caller holds pt_lock (or areas_lock for writing).
- * FAULT_OK, FAULT_STALE, or FAULT_OOM (no table page; pa given back).
+ * Map frame pa at va (page-aligned, inside a) with PTE bits `flags`
+ * (mm_pte_flags(a->prot), or MM_ZERO_FLAGS), unless va is mapped
+ * already: then the frame (the reference the caller gave) goes back and
+ * FAULT_STALE is the answer. Caller holds pt_lock (or areas_lock for
+ * writing). FAULT_OK, FAULT_STALE, or FAULT_OOM (no table page; pa given
+ * back).
  */
-enum fault_result mm_install(struct mm *mm, struct vm_area *a, uint64_t va, uint64_t pa);
+enum fault_result mm_install(struct mm *mm, struct vm_area *a, uint64_t va, uint64_t pa,
+			     uint64_t flags);
+
+/*
+ * Make page va of a privately writable where its PTE shares a frame
+ * read-only: a copy-on-write page (copied, or reused when no one else
+ * maps it) or the zero page (replaced by a zeroed frame). Caller reads
+ * areas and holds no spinlock; may sleep. FAULT_OK (*rule says which),
+ * FAULT_STALE (the PTE changed meanwhile: look again), FAULT_OOM, or
+ * FAULT_BUG (the PTE shares nothing).
+ */
+enum fault_result mm_unshare(struct mm *mm, struct vm_area *a, uint64_t va,
+			     const char **rule);
 
 /* The fault decision (mm/fault.c): what a fault means, from three facts. */
 enum fault_decision {

@@ -23,6 +23,14 @@ struct vm_area *vma_find(struct vma_list *l, uint64_t va)
 	return NULL;
 }
 
+struct vm_area *vma_guarded_by(struct vma_list *l, uint64_t va)
+{
+	for (struct vm_area *a = l->head; a; a = a->next)
+		if (a->start > va)
+			return (a->flags & VM_GROWSDOWN) && va >= a->start - VMA_GUARD_SIZE ? a : NULL;
+	return NULL;
+}
+
 struct vm_area *vma_first(const struct vma_list *l)
 {
 	return l->head;

@@ -49,6 +49,9 @@ struct vma_list {
 /* The area holding va, or NULL. */
 struct vm_area *vma_find(struct vma_list *l, uint64_t va);
 
+/* The stack whose guard gap holds va (va is in no area), or NULL. */
+struct vm_area *vma_guarded_by(struct vma_list *l, uint64_t va);
+
 /* The lowest area, and the one above a; NULL past the last. */
 struct vm_area *vma_first(const struct vma_list *l);
 struct vm_area *vma_next(const struct vma_list *l, const struct vm_area *a);
@@ -90,6 +93,6 @@ int vma_copy_list(struct vma_list *dst, const struct vma_list *src);
 /* Free every area. */
 void vma_free_list(struct vma_list *l);
 
-#define VMA_GUARD_SIZE PAGE_SIZE   /* the gap below a stack that nothing may take */
+#define VMA_GUARD_SIZE USER_STACK_GUARD   /* the gap below a stack that nothing may take */
 
 #endif

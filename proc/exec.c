@@ -19,9 +19,9 @@
  *   sp, a1 -> | argv[0]             |   (16-byte aligned)
  *             +---------------------+
  *             | ... grows down, faulted in lazily ...
- *             +---------------------+  USER_TOP - USER_STACK_SIZE
- *             | guard page          |  never mapped
- *             +---------------------+  IMAGE_TOP: segments end at or below
+ *             +---------------------+  USER_TOP - mm_stack_size() (8 MiB)
+ *             | guard gap           |  USER_STACK_GUARD (1 MiB), never mapped
+ *             +---------------------+  image_top(): segments end at or below
  *
  *   a0 = argc, a1 = argv.
  */
@@ -68,9 +68,12 @@ static int load_bytes(struct mm *mm, struct inode *ip, uint64_t va, uint64_t off
 
 /*
  * The highest address a segment may reach: the bottom of the stack's guard
- * page. A segment above it would collide with the stack exec maps.
+ * gap. A segment above it would collide with the stack exec maps.
  */
-#define IMAGE_TOP (USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE)
+static uint64_t image_top(void)
+{
+	return USER_STACK_TOP - mm_stack_size() - USER_STACK_GUARD;
+}
 
 _Static_assert(ELF_MAX_PHNUM * sizeof(struct elf_phdr) <= PAGE_SIZE,
 	       "the program header table must fit one kmalloc");
@@ -102,7 +105,7 @@ static int read_headers(struct inode *ip, struct elf_image *img)
 		if (read_exact(ip, img->ph, img->eh.phoff, table))
 			goto out_free_table;
 	}
-	if (elf_check_segments(&img->eh, img->ph, file_size, IMAGE_TOP))
+	if (elf_check_segments(&img->eh, img->ph, file_size, image_top()))
 		goto out_free_table;
 	return 0;
 
@@ -205,7 +208,7 @@ int exec_into(struct proc *p, const char *path, char *const argv[], int argc)
 	if (!err)
 		err = mm_map_heap(mm, image_end);
 	if (!err)
-		err = mm_map(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
+		err = mm_map(mm, USER_STACK_TOP - mm_stack_size(), mm_stack_size(),
 			     PROT_READ | PROT_WRITE, VM_PRIVATE | VM_GROWSDOWN, NULL);
 	if (!err && !(sp = push_args(mm, argv, argc)))
 		err = -ENOMEM;

@@ -261,7 +261,8 @@ int proc_kill(int pid)
 	return -ESRCH;
 }
 
-#define VMMAP_MAX 64   /* areas copied out per call; a process has a handful */
+#define VMMAP_MAX 48   /* areas copied out per call; a process has a handful */
+_Static_assert(VMMAP_MAX * sizeof(struct vmmap_entry) <= PAGE_SIZE, "one kmalloc");
 
 int proc_vmmap(int pid, uint64_t ubuf, int n)
 {

@@ -39,6 +39,9 @@
 #define PTE_A (_UL(1) << 6)   /* accessed */
 #define PTE_D (_UL(1) << 7)   /* dirty */
 #define PTE_RWX (PTE_R | PTE_W | PTE_X)
+/* The two RSW bits are the kernel's own; the hardware ignores them. */
+#define PTE_COW  (_UL(1) << 8)   /* read-only copy-on-write share of a writable page */
+#define PTE_ZERO (_UL(1) << 9)   /* maps the shared zero page, read-only */
 
 #define PTE_PPN_SHIFT  10
 #define PTE_PPN_MASK   ((_UL(1) << 44) - 1)

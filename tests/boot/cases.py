@@ -89,7 +89,7 @@ LAZY = [
              expect=[r"^fault: pid \d+ \(echo\) (load|store) 0x[0-9a-f]+ -> new page$", r"^hi$"]),
         dict(name="pmap_init", cmd="pmap 1",
              expect=[r"^0000000000010000-[0-9a-f]+ r-x image \d+$", r" rw- heap \d+$",
-                     r"^0000003ffff00000-0000004000000000 rw- stack [1-9]\d*$"]),
+                     r"^0000003fff800000-0000004000000000 rw- stack [1-9]\d*$"]),
         dict(name="pmap_no_such_pid", cmd="pmap 999", expect=[r"(?i)(no such|pmap)"]),
         dict(name="free_counts_faults", cmd="free",
              expect=[r"(?i)^faults served\s+[1-9]", r"(?i)^allocation\s+lazy"]),

@@ -412,11 +412,17 @@ static void vma_insert_rejects(void)
 	CHECK(ins(&list, 0x10000, 0x20000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
 	CHECK(ins(&list, 0x30001, 0x31000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
 	CHECK(ins(&list, 0x30000, 0x30000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
-	/* A stack's guard page may not sit on another area. */
-	CHECK(ins(&list, 0x20000, 0x30000, PROT_READ, VMA_STACK, NULL) == -EINVAL);
-	CHECK(ins(&list, 0x21000, 0x30000, PROT_READ, VMA_STACK, NULL) == 0);
-	/* Nor may an area start inside a stack's guard page. */
+	/* A stack's guard gap may not sit on another area. */
+	uint64_t s0 = 0x20000 + VMA_GUARD_SIZE;
+	CHECK(ins(&list, s0 - PAGE_SIZE, s0 + 0x10000, PROT_READ, VMA_STACK, NULL) == -EINVAL);
+	CHECK(ins(&list, s0, s0 + 0x10000, PROT_READ, VMA_STACK, NULL) == 0);
+	/* Nor may an area start inside a stack's guard gap. */
+	CHECK(ins(&list, s0 - PAGE_SIZE, s0, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
 	CHECK(ins(&list, 0x20000, 0x21000, PROT_READ, VMA_IMAGE, NULL) == -EINVAL);
+	/* vma_guarded_by names the stack for an address in its gap only. */
+	CHECK(vma_guarded_by(&list, s0 - 1) && vma_guarded_by(&list, 0x20000));
+	CHECK(vma_guarded_by(&list, 0x1ffff) == NULL && vma_guarded_by(&list, 0x5000) == NULL);
+	CHECK(vma_guarded_by(&list, s0 + 0x10000) == NULL);
 	vma_free_list(&list);
 }
 

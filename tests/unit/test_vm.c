@@ -44,7 +44,11 @@ static void sim_reset_frames(uint64_t frames)
 	frame_init_meta(SIM_BASE, SIM_BASE + SIM_SIZE, meta);
 	frame_release_range(SIM_BASE + (SIM_FRAMES - frames) * PAGE_SIZE, SIM_BASE + SIM_SIZE);
 	kernel_root = frame_alloc_zeroed(FRAME_PT);
+	mm_zero_page_init();
+	mm_zero_mappings = 0;
 	mm_set_eager(false);
+	mm_set_cow(true);
+	mm_set_zeropage(true);
 	mm_set_faultaround(32);
 	shim_tlb_reset();
 	baseline = free_frames();
@@ -120,6 +124,7 @@ static void protections_fault_and_write(void)
 	static const enum fault_access accesses[] = { FAULT_READ, FAULT_WRITE, FAULT_EXEC };
 	for (unsigned c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		sim_reset();
+		mm_set_zeropage(false);   /* the zero page has its own tests below */
 		struct mm *mm = mm_with_area(cases[c].prot);
 		for (unsigned i = 0; i < 3; i++) {
 			uint64_t va = AREA + i * PAGE_SIZE;
@@ -203,9 +208,9 @@ static void pte_forbids_what_area_allows(void)
 	sim_reset();
 	struct mm *mm = mm_with_area(PROT_READ | PROT_WRITE);
 	struct fault_report rep;
-	CHECK(fault(mm, AREA, FAULT_READ) == FAULT_OK);
+	CHECK(fault(mm, AREA, FAULT_WRITE) == FAULT_OK);
 	pte_t *e = pt_walk(mm->tlb.root, AREA, false);
-	*e &= ~PTE_W;   /* what a copy-on-write mark will look like, minus the mark */
+	*e &= ~PTE_W;   /* a copy-on-write page without its mark: a broken PTE */
 	CHECK(mm_fault(mm, AREA, FAULT_WRITE, 0x3000, &rep) == FAULT_BUG);
 	CHECK(strstr(rep.rule, "forbids") != NULL);
 	CHECK(fault(mm, AREA, FAULT_READ) == FAULT_STALE);   /* reading is still fine */
@@ -349,14 +354,16 @@ static struct mm *fork_parent(void)
 	return mm;
 }
 
-static void fork_copies_private_shares_shared(void)
+static void fork_copies_with_cow_off(void)
 {
 	sim_reset();
+	mm_set_cow(false);
 	struct mm *parent = fork_parent();
 	struct mm *child = mm_fork(parent);
 	CHECK(child != NULL);
 	uint64_t p0 = pte_to_pa(pte_at(parent, AREA)), c0 = pte_to_pa(pte_at(child, AREA));
 	CHECK(p0 && c0 && p0 != c0 && !strcmp(pa_to_kva(c0), "p"));
+	CHECK((pte_at(parent, AREA) & PTE_W) && !(pte_at(parent, AREA) & PTE_COW));
 	CHECK(pte_at(child, AREA + PAGE_SIZE) == 0);   /* untouched stays untouched */
 	uint64_t ps = pte_to_pa(pte_at(parent, AREA + 32 * PAGE_SIZE));
 	CHECK(ps && ps == pte_to_pa(pte_at(child, AREA + 32 * PAGE_SIZE)));
@@ -365,16 +372,109 @@ static void fork_copies_private_shares_shared(void)
 	CHECK(fault(child, AREA + 64 * PAGE_SIZE + 100 * PAGE_SIZE, FAULT_WRITE) == FAULT_OK);
 	struct vmmap_entry d[3];
 	CHECK(mm_describe(child, d, 3) == 3 && d[0].resident == 6 && d[1].resident == 1 &&
-	      d[2].resident == 2);
+	      d[2].resident == 2 && d[1].shared == 1 && d[0].shared == 0);
 	mm_destroy(child);
 	CHECK(frame_refcount(ps) == 1);
 	destroy_all_back(parent);
 }
 
+/* Copy-on-write: fork shares, the first write copies, the last sharer reuses. */
+static void fork_shares_copy_on_write(void)
+{
+	sim_reset();
+	struct mm *parent = fork_parent();
+	uint64_t before = free_frames();
+	struct mm *child = mm_fork(parent);
+	CHECK(child != NULL);
+	pte_t pp = pte_at(parent, AREA), cp = pte_at(child, AREA);
+	uint64_t p0 = pte_to_pa(pp);
+	CHECK(p0 == pte_to_pa(cp) && frame_refcount(p0) == 2);
+	CHECK((pp & PTE_COW) && !(pp & PTE_W) && (cp & PTE_COW) && !(cp & PTE_W));
+	/* No page was copied: the child cost its tables and bookkeeping only. */
+	CHECK(before - free_frames() < 8);
+	struct vmmap_entry d[3];
+	CHECK(mm_describe(child, d, 3) == 3 && d[0].resident == 6 && d[0].cow == 6 &&
+	      d[0].shared == 6 && d[0].pss_x1000 == 6 * 500);
+
+	struct fault_report rep;
+	CHECK(mm_fault(child, AREA + 1, FAULT_WRITE, 0, &rep) == FAULT_OK);
+	CHECK(!strcmp(rep.rule, "cow copy"));
+	uint64_t c0 = pte_to_pa(pte_at(child, AREA));
+	CHECK(c0 != p0 && !strcmp(pa_to_kva(c0), "p") && (pte_at(child, AREA) & PTE_W));
+	*(char *)pa_to_kva(c0) = 'c';
+	CHECK(!strcmp(pa_to_kva(p0), "p") && frame_refcount(p0) == 1);
+	CHECK(mm_fault(parent, AREA, FAULT_WRITE, 0, &rep) == FAULT_OK);
+	CHECK(!strcmp(rep.rule, "cow reuse") && pte_to_pa(pte_at(parent, AREA)) == p0);
+	CHECK((pte_at(parent, AREA) & PTE_W) && !(pte_at(parent, AREA) & PTE_COW));
+
+	/* A kernel write (mm_write, like a system call's copy) breaks it too. */
+	uint64_t p3 = pte_to_pa(pte_at(parent, AREA + 3 * PAGE_SIZE));
+	CHECK(mm_write(child, AREA + 3 * PAGE_SIZE, "k", 2) == 0);
+	CHECK(!strcmp(pa_to_kva(p3), "p"));
+	CHECK(!strcmp(pa_to_kva(pte_to_pa(pte_at(child, AREA + 3 * PAGE_SIZE))), "k"));
+
+	/* Out of memory at a copy: only the writer fails; the sharer keeps its page. */
+	uint64_t p6 = pte_to_pa(pte_at(parent, AREA + 6 * PAGE_SIZE));
+	frame_fail_nth(1);
+	CHECK(mm_fault(child, AREA + 6 * PAGE_SIZE, FAULT_WRITE, 0, &rep) == FAULT_OOM);
+	frame_fail_nth(0);
+	CHECK(pte_to_pa(pte_at(parent, AREA + 6 * PAGE_SIZE)) == p6 && frame_refcount(p6) == 2);
+	mm_destroy(child);
+	CHECK(frame_refcount(p6) == 1);
+	destroy_all_back(parent);
+}
+
+/* The zero page: reads map it, writes replace it, and it stays zero. */
+static void zero_page_read_then_write(void)
+{
+	sim_reset();
+	struct mm *mm = mm_with_area(PROT_READ | PROT_WRITE);
+	uint64_t before = free_frames();
+	struct fault_report rep;
+	CHECK(mm_fault(mm, AREA, FAULT_READ, 0, &rep) == FAULT_OK && !strcmp(rep.rule, "zero page"));
+	pte_t e = pte_at(mm, AREA);
+	CHECK(pte_to_pa(e) == mm_zero_pa && (e & PTE_ZERO) && (e & PTE_R) && !(e & PTE_W));
+	CHECK(free_frames() == before - 2);   /* two table pages, no data frame */
+	struct vmmap_entry d;
+	CHECK(mm_describe(mm, &d, 1) == 1 && d.resident == 0 && d.zero == 1);
+	CHECK(mm_fault(mm, AREA, FAULT_WRITE, 0, &rep) == FAULT_OK && !strcmp(rep.rule, "new page"));
+	e = pte_at(mm, AREA);
+	CHECK(pte_to_pa(e) != mm_zero_pa && (e & PTE_W) && !(e & PTE_ZERO));
+	*(char *)pa_to_kva(pte_to_pa(e)) = 1;
+	/* Every kernel path that writes: mm_write into a zero-mapped page. */
+	CHECK(fault(mm, AREA + PAGE_SIZE, FAULT_READ) == FAULT_OK);
+	CHECK(mm_write(mm, AREA + PAGE_SIZE, "w", 2) == 0);
+	CHECK(pte_to_pa(pte_at(mm, AREA + PAGE_SIZE)) != mm_zero_pa);
+	/* Fork shares the zero mapping; a write in the child replaces it there only. */
+	CHECK(fault(mm, AREA + 2 * PAGE_SIZE, FAULT_READ) == FAULT_OK);
+	struct mm *child = mm_fork(mm);
+	CHECK(pte_to_pa(pte_at(child, AREA + 2 * PAGE_SIZE)) == mm_zero_pa);
+	CHECK(fault(child, AREA + 2 * PAGE_SIZE, FAULT_WRITE) == FAULT_OK);
+	CHECK(pte_to_pa(pte_at(mm, AREA + 2 * PAGE_SIZE)) == mm_zero_pa);
+	mm_destroy(child);
+	static const char zeros[PAGE_SIZE];
+	CHECK(!memcmp(pa_to_kva(mm_zero_pa), zeros, PAGE_SIZE));
+	destroy_all_back(mm);
+	CHECK(mm_zero_mappings == 0 && frame_refcount(mm_zero_pa) == 1);
+}
+
+static void zero_page_off_allocates(void)
+{
+	sim_reset();
+	mm_set_zeropage(false);
+	struct mm *mm = mm_with_area(PROT_READ | PROT_WRITE);
+	struct fault_report rep;
+	CHECK(mm_fault(mm, AREA, FAULT_READ, 0, &rep) == FAULT_OK && !strcmp(rep.rule, "new page"));
+	CHECK(pte_to_pa(pte_at(mm, AREA)) != mm_zero_pa && (pte_at(mm, AREA) & PTE_W));
+	destroy_all_back(mm);
+}
+
 /* fork fails cleanly at every allocation it makes. */
 static void fork_out_of_memory_at_each_allocation(void)
 {
+	for (int cow = 0; cow <= 1; cow++) {
 	sim_reset();
+	mm_set_cow(cow);
 	struct mm *parent = fork_parent();
 	uint64_t before = free_frames();
 	unsigned failures = 0;
@@ -390,10 +490,12 @@ static void fork_out_of_memory_at_each_allocation(void)
 		failures++;
 		CHECK(free_frames() == before);   /* nothing leaked */
 	}
-	CHECK(failures >= 8);   /* root, tables, pages, kmalloc slabs: many steps */
-	/* The parent is untouched by all this. */
+	CHECK(failures >= 4);   /* root, tables, kmalloc slabs: several steps */
+	/* The parent is untouched by all this (write-protected at most). */
 	CHECK(!strcmp(pa_to_kva(pte_to_pa(pte_at(parent, AREA))), "p"));
+	CHECK(fault(parent, AREA, FAULT_WRITE) == FAULT_OK || !cow);
 	destroy_all_back(parent);
+	}
 }
 
 /* A fault that cannot get a frame is OOM and maps nothing; so is a table page. */
@@ -431,15 +533,22 @@ static void stack_guard_gap(void)
 {
 	sim_reset();
 	struct mm *mm = mm_create();
-	uint64_t stack = USER_STACK_TOP - USER_STACK_SIZE;
-	CHECK(mm_map(mm, stack, USER_STACK_SIZE, PROT_READ | PROT_WRITE,
+	uint64_t stack = USER_STACK_TOP - USER_STACK_DEFAULT;
+	CHECK(mm_map(mm, stack, USER_STACK_DEFAULT, PROT_READ | PROT_WRITE,
 		     VM_PRIVATE | VM_GROWSDOWN, NULL) == 0);
 	CHECK(mm_map(mm, stack - PAGE_SIZE, PAGE_SIZE, PROT_READ, VM_PRIVATE, NULL) == -EINVAL);
-	CHECK(mm_map_heap(mm, stack - 3 * PAGE_SIZE) == 0);
-	CHECK(mm_brk(mm, 2 * PAGE_SIZE) > 0);      /* up to the guard gap */
+	uint64_t gap = stack - USER_STACK_GUARD;
+	CHECK(mm_map(mm, gap - PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ, VM_PRIVATE, NULL) == -EINVAL);
+	CHECK(mm_map_heap(mm, gap - 3 * PAGE_SIZE) == 0);
+	CHECK(mm_brk(mm, 3 * PAGE_SIZE) > 0);      /* up to the guard gap */
 	CHECK(mm_brk(mm, 1) == -ENOMEM);           /* not into it */
-	CHECK(fault(mm, stack - 8, FAULT_WRITE) == FAULT_SEGV);
-	CHECK(fault(mm, USER_STACK_TOP - 8, FAULT_WRITE) == FAULT_OK);
+	struct fault_report rep;
+	CHECK(mm_fault(mm, stack - 8, FAULT_WRITE, 0, &rep) == FAULT_SEGV);
+	CHECK(!strcmp(rep.rule, "stack overflow"));
+	CHECK(mm_fault(mm, gap, FAULT_WRITE, 0, &rep) == FAULT_SEGV && !strcmp(rep.rule, "stack overflow"));
+	CHECK(mm_fault(mm, gap - 1, FAULT_WRITE, 0, &rep) == FAULT_OK);   /* the heap's last byte */
+	CHECK(mm_fault(mm, USER_STACK_TOP - 8, FAULT_WRITE, 0, &rep) == FAULT_OK);
+	CHECK(!strcmp(rep.rule, "stack grow"));
 	destroy_all_back(mm);
 }
 
@@ -469,7 +578,10 @@ int main(void)
 	RUN(faultaround_respects_reserve);
 	RUN(brk_lazy_grow_shrink_flushes);
 	RUN(brk_eager_rolls_back_when_memory_runs_out);
-	RUN(fork_copies_private_shares_shared);
+	RUN(fork_copies_with_cow_off);
+	RUN(fork_shares_copy_on_write);
+	RUN(zero_page_read_then_write);
+	RUN(zero_page_off_allocates);
 	RUN(fork_out_of_memory_at_each_allocation);
 	RUN(fault_out_of_memory);
 	RUN(faults_outside_user_space);

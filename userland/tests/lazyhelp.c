@@ -49,6 +49,7 @@
 #define WHY_MARK      '!'
 
 static int eager;            /* memstat().eager: sbrk allocates at once */
+static int cow;              /* memstat().cow: fork shares pages copy-on-write */
 static int report_fd = -1;   /* in a child: the write end of its report */
 static uint64 start_brk;     /* the break when the cases began */
 static uint64 start_free;    /* free frames then */
@@ -89,12 +90,12 @@ static uint64 __attribute__((unused)) heap_resident(void)
 	return find_area(0, VMMAP_KIND_HEAP, &heap) ? ~0UL : heap.resident;
 }
 
-/* The page just below the stack: the guard, which nothing maps. */
+/* The lowest page of the stack's guard gap, which nothing may map. */
 static uint64 __attribute__((unused)) guard_page(void)
 {
 	struct vmmap_entry stack;
 
-	return find_area(0, VMMAP_KIND_STACK, &stack) ? 0 : stack.start - PAGE;
+	return find_area(0, VMMAP_KIND_STACK, &stack) ? 0 : stack.start - stack.guard;
 }
 
 /* Move the break by delta bytes of any size, in int-sized steps; 0 or -1. */
@@ -165,10 +166,19 @@ static long __attribute__((unused)) first_nonzero(const char *p, uint64 n)
 }
 
 /* Read one byte of every page in [start, end): each gets its frame. */
-static void touch_range(uint64 start, uint64 end)
+/*
+ * Touch every page of [start, end). A writable page is written (its own
+ * byte back): a read alone would map the shared zero page, and the first
+ * real write later would then take a frame in the middle of a count.
+ */
+static void touch_range(uint64 start, uint64 end, int writable)
 {
-	for (uint64 va = start; va < end; va += PAGE)
-		(void)*(volatile char *)va;
+	for (uint64 va = start; va < end; va += PAGE) {
+		volatile char *p = (volatile char *)va;
+		char c = *p;
+		if (writable)
+			*p = c;
+	}
 }
 
 /* Use the stack the cases will use below main now, while nothing counts. */
@@ -189,7 +199,7 @@ static void __attribute__((unused)) prefault_self(void)
 
 	for (int i = 0; i < n && i < MAX_AREAS; i++)
 		if (map[i].kind == VMMAP_KIND_IMAGE)
-			touch_range(map[i].start, map[i].end);
+			touch_range(map[i].start, map[i].end, map[i].prot & VMMAP_PROT_W);
 	touch_stack();
 }
 
@@ -356,6 +366,7 @@ static void __attribute__((unused)) warm_up(void)
 
 	memstat(&st);
 	eager = st.eager != 0;
+	cow = st.cow != 0;
 	prefault_self();
 	for (int i = 0; i < 2; i++)
 		run_child(nothing, &c);

@@ -93,6 +93,7 @@ static struct {
 	uint64 base, size;   /* the region; size 0 if sparse_touch gave up */
 	uint64 free_base;    /* free frames just before sbrk(size) */
 	uint64 frames;       /* frames the region holds: pages + tables */
+	uint64 tables;       /* of those, page-table frames */
 	uint64 resident0;    /* heap pages resident below base */
 } sparse;
 
@@ -193,6 +194,7 @@ static int sparse_touch(void)
 		return fail("page %p lost what was written", (void *)bad);
 
 	sparse.frames = (eager ? all_pages : touched) + tables;
+	sparse.tables = tables;
 	if (b.free_frames - a.free_frames != sparse.frames)
 		return fail("frames used grew by %ld, want %lu (%lu pages + %lu tables)",
 			    (long)b.free_frames - (long)a.free_frames, sparse.frames,
@@ -212,18 +214,22 @@ static int sparse_touch(void)
 	return 0;
 }
 
-/* Child of sparse_release: shrink the region away, then touch it. */
+/*
+ * Child of sparse_release: shrink the region away, then touch it. With
+ * copy-on-write the child's pages are the parent's frames, so its shrink
+ * frees only its own page tables; with mm.cow=0, its copies too.
+ */
 static void sparse_release_child(void)
 {
-	uint64 before = free_now(), freed;
+	uint64 before = free_now(), freed, want = cow ? sparse.tables : sparse.frames;
 	char *r = sbrk(-(int)sparse.size);
 
 	if ((uint64)r != sparse.base + sparse.size)
 		child_fail("sbrk(-%lu) returned %p", sparse.size, r);
 	freed = free_now() - before;
-	if (freed != sparse.frames)
-		child_fail("the shrink freed %lu frames, want %lu (the child's copies + tables)",
-			   freed, sparse.frames);
+	if (freed != want)
+		child_fail("the shrink freed %lu frames, want %lu (the child's %s)",
+			   freed, want, cow ? "tables" : "copies + tables");
 	if (heap_resident() != sparse.resident0)
 		child_fail("heap still has %lu resident pages after the shrink, want %lu",
 			   heap_resident(), sparse.resident0);

@@ -21,6 +21,10 @@ struct memstat {
 	uint64_t faults_served;  /* page faults resolved by allocating a page */
 	uint64_t lazy_untouched; /* reserved heap pages never touched, all processes */
 	uint64_t eager;          /* 1 when booted with mm.eager=1 */
+	uint64_t shared_frames;  /* user frames mapped more than once (copy-on-write, shared) */
+	uint64_t zero_mappings;  /* pages that map the shared zero page, all processes */
+	uint64_t cow;            /* 1 unless booted with mm.cow=0 */
+	uint64_t zeropage;       /* 1 unless booted with mm.zeropage=0 */
 };
 
 #define VMMAP_PROT_R 0x1
@@ -36,7 +40,12 @@ struct vmmap_entry {
 	uint64_t end;        /* one past the last byte */
 	uint32_t prot;       /* VMMAP_PROT_* */
 	uint32_t kind;       /* VMMAP_KIND_* */
-	uint64_t resident;   /* pages of the area that have a frame */
+	uint64_t resident;   /* pages of the area that have a frame of their own or shared */
+	uint64_t shared;     /* of those, frames mapped more than once */
+	uint64_t cow;        /* of those, copy-on-write (read-only until written) */
+	uint64_t zero;       /* pages mapping the shared zero page (not resident) */
+	uint64_t pss_x1000;  /* proportional pages x 1000: a frame shared n ways counts 1/n */
+	uint64_t guard;      /* bytes below start that nothing may take (a stack's gap) */
 };
 
 #endif
