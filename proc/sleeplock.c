@@ -46,14 +46,18 @@ bool sleep_held(struct sleeplock *sl)
 }
 
 /*
- * Reader/writer sleep locks. Readers and writers wait on the lock itself;
- * a release that could let someone in wakes them all if any sleep, and
- * each re-checks its own condition (a handful of waiters at most).
+ * Reader/writer sleep locks. The fast paths are one compare-and-swap on
+ * state. A process that must wait does so under lk: it counts itself in
+ * sleepers, tries once more, and sleeps. A releaser changes state first
+ * and reads sleepers after, both sequentially consistent, so of any
+ * sleeper and releaser at least one sees the other: either the sleeper's
+ * last try succeeds, or the releaser sees it counted and wakes it (taking
+ * lk, which the sleeper holds until it is really asleep).
  */
 void rwsleep_init(struct rwsleeplock *rw, const char *name)
 {
 	spin_init(&rw->lk, "rwsleeplock");
-	rw->readers = 0;
+	rw->state = 0;
 	rw->writers_waiting = 0;
 	rw->sleepers = 0;
 	rw->writer = 0;
@@ -66,57 +70,88 @@ static int current_pid(void)
 	return p ? p->pid : -1;   /* -1: boot code, before any process runs */
 }
 
+static bool try_read(struct rwsleeplock *rw)
+{
+	int s = __atomic_load_n(&rw->state, __ATOMIC_SEQ_CST);
+	while (s >= 0 && !__atomic_load_n(&rw->writers_waiting, __ATOMIC_SEQ_CST))
+		if (__atomic_compare_exchange_n(&rw->state, &s, s + 1, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return true;
+	return false;
+}
+
+static bool try_write(struct rwsleeplock *rw)
+{
+	int free = 0;
+	return __atomic_compare_exchange_n(&rw->state, &free, RWSLEEP_WRITER, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+/* Wait under lk until try() succeeds. Caller holds lk. */
+static void wait_for(struct rwsleeplock *rw, bool (*try)(struct rwsleeplock *))
+{
+	for (;;) {
+		__atomic_add_fetch(&rw->sleepers, 1, __ATOMIC_SEQ_CST);
+		bool got = try(rw);
+		if (!got)
+			proc_sleep(rw, &rw->lk);
+		__atomic_sub_fetch(&rw->sleepers, 1, __ATOMIC_SEQ_CST);
+		if (got)
+			return;
+	}
+}
+
+/* The lock was released: wake whoever sleeps on it, if anyone does. */
+static void wake_sleepers(struct rwsleeplock *rw)
+{
+	if (!__atomic_load_n(&rw->sleepers, __ATOMIC_SEQ_CST))
+		return;
+	spin_lock(&rw->lk);
+	proc_wakeup(rw);
+	spin_unlock(&rw->lk);
+}
+
 void rwsleep_read_lock(struct rwsleeplock *rw)
 {
+	if (try_read(rw))
+		return;
 	spin_lock(&rw->lk);
-	while (rw->writer || rw->writers_waiting) {
-		rw->sleepers++;
-		proc_sleep(rw, &rw->lk);
-		rw->sleepers--;
-	}
-	rw->readers++;
+	wait_for(rw, try_read);
 	spin_unlock(&rw->lk);
 }
 
 void rwsleep_read_unlock(struct rwsleeplock *rw)
 {
-	spin_lock(&rw->lk);
-	if (rw->readers <= 0)
+	int old = __atomic_fetch_sub(&rw->state, 1, __ATOMIC_SEQ_CST);
+	if (old <= 0)
 		panic("rwsleep_read_unlock: %s not held for reading", rw->name);
-	if (--rw->readers == 0 && rw->sleepers)
-		proc_wakeup(rw);
-	spin_unlock(&rw->lk);
+	if (old == 1)
+		wake_sleepers(rw);
 }
 
 void rwsleep_write_lock(struct rwsleeplock *rw)
 {
-	spin_lock(&rw->lk);
-	rw->writers_waiting++;
-	while (rw->writer || rw->readers) {
-		rw->sleepers++;
-		proc_sleep(rw, &rw->lk);
-		rw->sleepers--;
+	if (!try_write(rw)) {
+		spin_lock(&rw->lk);
+		__atomic_add_fetch(&rw->writers_waiting, 1, __ATOMIC_SEQ_CST);
+		wait_for(rw, try_write);
+		__atomic_sub_fetch(&rw->writers_waiting, 1, __ATOMIC_SEQ_CST);
+		spin_unlock(&rw->lk);
 	}
-	rw->writers_waiting--;
 	rw->writer = current_pid();
-	spin_unlock(&rw->lk);
 }
 
 void rwsleep_write_unlock(struct rwsleeplock *rw)
 {
-	spin_lock(&rw->lk);
-	if (!rw->writer)
+	if (__atomic_load_n(&rw->state, __ATOMIC_RELAXED) != RWSLEEP_WRITER)
 		panic("rwsleep_write_unlock: %s not held for writing", rw->name);
 	rw->writer = 0;
-	if (rw->sleepers)
-		proc_wakeup(rw);
-	spin_unlock(&rw->lk);
+	__atomic_store_n(&rw->state, 0, __ATOMIC_SEQ_CST);
+	wake_sleepers(rw);
 }
 
 bool rwsleep_write_held(struct rwsleeplock *rw)
 {
-	spin_lock(&rw->lk);
-	bool held = rw->writer != 0 && rw->writer == current_pid();
-	spin_unlock(&rw->lk);
-	return held;
+	return __atomic_load_n(&rw->state, __ATOMIC_RELAXED) == RWSLEEP_WRITER &&
+	       rw->writer == current_pid();
 }

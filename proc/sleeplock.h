@@ -7,9 +7,10 @@
  * number of readers at once, or one writer alone. A writer that is waiting
  * keeps new readers out, so a stream of readers cannot starve it.
  *
- * Releasing wakes sleepers only when there are some: a wakeup scans the
- * whole process table, and most releases (every page fault's) find no
- * one waiting.
+ * Taking and releasing a free lock is one atomic instruction (a page
+ * fault takes it for reading every time); only a holder that must wait
+ * takes the spinlock and sleeps. Releasing wakes sleepers only when there
+ * are some: a wakeup scans the whole process table.
  */
 #ifndef PROC_SLEEPLOCK_H
 #define PROC_SLEEPLOCK_H
@@ -34,13 +35,15 @@ void sleep_unlock(struct sleeplock *sl);
 bool sleep_held(struct sleeplock *sl);   /* held by the current process? */
 
 struct rwsleeplock {
-	struct spinlock lk;       /* protects this struct */
-	int             readers;  /* [L] lk: holders in read mode */
-	int             writers_waiting;  /* [L] lk */
-	int             sleepers; /* [L] lk: readers and writers asleep on it */
-	int             writer;   /* [L] lk: pid of the writer, 0 when none */
+	int             state;    /* [A] readers inside (> 0), 0 free, RWSLEEP_WRITER */
+	int             writers_waiting;  /* [A] writers that want in: new readers wait */
+	int             sleepers; /* [A] processes asleep on it (changed under lk) */
+	int             writer;   /* pid of the writer, 0 when none; for assertions */
+	struct spinlock lk;       /* the slow path: sleeping and waking */
 	const char     *name;     /* [I] */
 };
+
+#define RWSLEEP_WRITER (-1)
 
 void rwsleep_init(struct rwsleeplock *rw, const char *name);
 void rwsleep_read_lock(struct rwsleeplock *rw);
