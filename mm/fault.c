@@ -128,13 +128,17 @@ enum fault_decision fault_decide(const struct vm_area *a, pte_t pte, enum fault_
 }
 
 /*
- * A stale TLB entry. The second one in a row at the same page and pc
- * means the fence did not help: a kernel bug. Caller holds pt_lock.
+ * A stale TLB entry. The second one in a row at the same page and pc, on
+ * the same hart (the fence was this hart's only), with no mapping made
+ * in between (mm_install and unmapping forget the record), means the
+ * fence did not help: a kernel bug. Caller holds pt_lock.
  */
 static enum fault_result stale(struct mm *mm, uint64_t page, uint64_t pc,
 			       struct fault_report *rep)
 {
-	if (mm->stale_seen && mm->stale_va == page && mm->stale_pc == pc) {
+	unsigned hart = tlb_hart();
+	if (mm->stale_seen && mm->stale_va == page && mm->stale_pc == pc &&
+	    mm->stale_hart == hart) {
 		mm->stale_seen = false;
 		rep->rule = "kernel bug: the fault repeats on a PTE that allows it";
 		return FAULT_BUG;
@@ -142,6 +146,7 @@ static enum fault_result stale(struct mm *mm, uint64_t page, uint64_t pc,
 	mm->stale_seen = true;
 	mm->stale_va = page;
 	mm->stale_pc = pc;
+	mm->stale_hart = hart;
 	rep->rule = "stale TLB entry";
 	return FAULT_STALE;
 }
@@ -211,7 +216,6 @@ static enum fault_result fill(struct mm *mm, struct vm_area *a, uint64_t page,
 		return FAULT_OOM;
 	}
 	spin_lock(&mm->pt_lock);
-	mm->stale_seen = false;
 	enum fault_result r = mm_install(mm, a, page, pa,
 					 zero ? MM_ZERO_FLAGS : mm_pte_flags(a->prot));
 	unsigned ahead = r == FAULT_OK ? around_count(mm, a, page) : 0;
@@ -272,7 +276,7 @@ enum fault_result mm_unshare(struct mm *mm, struct vm_area *a, uint64_t va,
 	*ptep = pa_to_pte(pa) | mm_pte_flags(a->prot) | PTE_V;
 	if (pte & PTE_ZERO) {
 		__atomic_sub_fetch(&mm_zero_mappings, 1, __ATOMIC_RELAXED);
-		a->resident++;
+		__atomic_add_fetch(&a->resident, 1, __ATOMIC_RELAXED);
 	}
 	spin_unlock(&mm->pt_lock);
 	frame_put(old);   /* this mm's share of the old frame */

@@ -243,16 +243,19 @@ uint64_t mm_backing_frame(struct vm_area *a, uint64_t va)
 enum fault_result mm_install(struct mm *mm, struct vm_area *a, uint64_t va, uint64_t pa,
 			     uint64_t flags)
 {
+	if (!(flags & PTE_RWX))
+		panic("mm_install: a leaf with no R/W/X at %p", (void *)va);
 	pte_t *pte = pt_walk(mm->tlb.root, va, true);
 	if (!pte || (*pte & PTE_V)) {
 		frame_put(pa);
 		return pte ? FAULT_STALE : FAULT_OOM;
 	}
 	*pte = pa_to_pte(pa) | flags | PTE_V;
+	mm->stale_seen = false;   /* a mapping made: an old stale record means nothing */
 	if (flags & PTE_ZERO)
 		__atomic_add_fetch(&mm_zero_mappings, 1, __ATOMIC_RELAXED);
 	else
-		a->resident++;
+		__atomic_add_fetch(&a->resident, 1, __ATOMIC_RELAXED);
 	return FAULT_OK;
 }
 
@@ -340,7 +343,8 @@ static int populate_range(struct mm *mm, struct vm_area *a, uint64_t start, uint
 static void release_range(struct mm *mm, struct vm_area *a, uint64_t start, uint64_t end)
 {
 	bool changed;
-	a->resident -= unmap_range(mm, start, end, &changed);
+	__atomic_sub_fetch(&a->resident, unmap_range(mm, start, end, &changed), __ATOMIC_RELAXED);
+	mm->stale_seen = false;
 	if (changed)   /* a freed table page is a removed mapping too */
 		tlb_removed(&mm->tlb);
 }
@@ -428,15 +432,17 @@ static int fork_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
 	if (child_pte & PTE_ZERO)
 		__atomic_add_fetch(&mm_zero_mappings, 1, __ATOMIC_RELAXED);
 	else
-		f->area->resident++;
+		__atomic_add_fetch(&f->area->resident, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
 /*
  * The parent's areas_lock is held for writing throughout, so its page
  * table stands still while it is read and write-protected (no fault can
- * run on it), and the child is reachable by no one else yet. The locked
- * part is PTE work only with copy-on-write: no page is copied.
+ * run on it). The child is already on mm_list, where mm_stat may look at
+ * it, so its own areas_lock is held for writing too (a parent's before
+ * its child's: nothing else takes two). With copy-on-write the locked
+ * part is PTE work only: no page is copied.
  */
 struct mm *mm_fork(struct mm *parent)
 {
@@ -444,6 +450,7 @@ struct mm *mm_fork(struct mm *parent)
 	if (!child)
 		return NULL;
 	rwsleep_write_lock(&parent->areas_lock);
+	rwsleep_write_lock(&child->areas_lock);
 	int err = vma_copy_list(&child->areas, &parent->areas);
 	bool downgraded = false;
 	struct vm_area *a;
@@ -461,6 +468,7 @@ struct mm *mm_fork(struct mm *parent)
 	/* Even a failed fork may have write-protected some parent pages. */
 	if (downgraded)
 		tlb_removed(&parent->tlb);
+	rwsleep_write_unlock(&child->areas_lock);
 	rwsleep_write_unlock(&parent->areas_lock);
 	if (err) {
 		mm_release(child);

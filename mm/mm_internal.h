@@ -12,9 +12,10 @@
  * pt_lock around each page-table change; mm_map, mm_brk, mm_fork (the
  * parent's), mm_describe and mm_stat readers or writers as their names
  * say; mm_destroy needs no lock (no one else can reach the mm).
- * Lock order: mm_list_lock (sleep) -> areas_lock (sleep) -> pt_lock
- * (spin) -> frame_lock / kmalloc_lock. Only pt_lock disables interrupts,
- * and nothing sleeps while holding it.
+ * Lock order: mm_list_lock (sleep) -> areas_lock (sleep; a parent's
+ * before its child's in fork) -> pt_lock (spin) -> frame_lock /
+ * kmalloc_lock. Of mm's own locks only pt_lock is held with interrupts
+ * off, and nothing sleeps while holding it.
  */
 #ifndef MM_MM_INTERNAL_H
 #define MM_MM_INTERNAL_H
@@ -38,6 +39,7 @@ struct mm {
 	bool               stale_seen; /* [P] the last fault was a stale one ... */
 	uint64_t           stale_va;   /* [P] ... at this page */
 	uint64_t           stale_pc;   /* [P] ... by this instruction */
+	unsigned           stale_hart; /* [P] ... on this hart */
 	int                users;      /* [A] the owner + mm_hold()s */
 	struct mm         *next_mm;    /* [G] all address spaces, for mm_stat */
 };

@@ -37,7 +37,7 @@ struct vm_area {
 	int               flags;     /* [W] VM_PRIVATE or VM_SHARED, VM_GROWSDOWN */
 	enum vma_label    label;     /* [W] */
 	struct vm_backing backing;   /* [W] */
-	uint64_t          resident;  /* [P] pages of the area that have a frame */
+	uint64_t          resident;  /* [P] changed atomically; pages with a frame */
 	struct vm_area   *next;      /* [W] next area up, or NULL */
 };
 

@@ -1,7 +1,10 @@
 /*
  * Sleep locks: long-held locks a process may sleep on (inodes, pipes'
  * users, address spaces' area lists). Acquiring may sleep, so never take
- * one while holding a spinlock, and never from an interrupt handler.
+ * one while holding a spinlock, and never from an interrupt handler. A
+ * page fault is not an interrupt: it runs for the process that faulted,
+ * on its kernel stack, and may take them (a fault inside a user copy
+ * too, with interrupts back on; see arch/riscv/trap.c).
  *
  * struct sleeplock is exclusive. struct rwsleeplock has two modes: any
  * number of readers at once, or one writer alone. A writer that is waiting

@@ -63,6 +63,11 @@ void tlb_flush_page(uint64_t va)
 	sfence_vma_addr(va);
 }
 
+unsigned tlb_hart(void)
+{
+	return (unsigned)this_hart_id();
+}
+
 void tlb_flush_all(void)
 {
 	sfence_vma_all();

@@ -96,6 +96,12 @@ void tlb_flush_page(uint64_t va);
 void tlb_flush_all(void);
 
 /*
+ * Which hart's TLB a local flush just reached (its index). A fault that
+ * repeats after a local fence is suspicious only on the same hart.
+ */
+unsigned tlb_hart(void);
+
+/*
  * Make the other started harts in hart_mask (bit i = hart index i) flush
  * [va, va + len), or everything when len == 0, through the SBI RFENCE
  * extension. This hart's bit is ignored: flush it locally. The SBI spec

@@ -203,6 +203,23 @@ static void stale_then_repeat_is_a_bug(void)
 	destroy_all_back(mm);
 }
 
+/* A record of a stale fault dies with the mapping it was about. */
+static void stale_record_forgotten_on_remap(void)
+{
+	sim_reset();
+	struct mm *mm = mm_create();
+	struct fault_report rep;
+	CHECK(mm_map_heap(mm, AREA) == 0 && mm_brk(mm, 4 * PAGE_SIZE) == (long)AREA);
+	CHECK(mm_fault(mm, AREA, FAULT_WRITE, 0x2000, &rep) == FAULT_OK);
+	CHECK(mm_fault(mm, AREA, FAULT_WRITE, 0x2000, &rep) == FAULT_STALE);
+	CHECK(mm_brk(mm, -4 * PAGE_SIZE) == (long)(AREA + 4 * PAGE_SIZE));
+	mm_set_eager(true);   /* the page comes back with no fault at all */
+	CHECK(mm_brk(mm, 4 * PAGE_SIZE) == (long)AREA);
+	/* The hart may have cached the invalid entry meanwhile: one stale fault. */
+	CHECK(mm_fault(mm, AREA, FAULT_WRITE, 0x2000, &rep) == FAULT_STALE);
+	destroy_all_back(mm);
+}
+
 static void pte_forbids_what_area_allows(void)
 {
 	sim_reset();
@@ -571,6 +588,7 @@ int main(void)
 	RUN(protections_fault_and_write);
 	RUN(map_rejects);
 	RUN(stale_then_repeat_is_a_bug);
+	RUN(stale_record_forgotten_on_remap);
 	RUN(pte_forbids_what_area_allows);
 	RUN(faultaround_stops_at_area_end);
 	RUN(faultaround_stops_at_mapped_page);

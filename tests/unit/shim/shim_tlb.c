@@ -52,6 +52,11 @@ void tlb_flush_page(uint64_t va)
 	shim_tlb_last_page = va;
 }
 
+unsigned tlb_hart(void)
+{
+	return SHIM_TLB_HART;
+}
+
 void tlb_flush_all(void)
 {
 	shim_tlb_flushes_all++;
