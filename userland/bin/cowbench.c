@@ -28,6 +28,9 @@
  *       what copy-on-write defers: after the fork, the child has exited;
  *       the parent's first write to each page takes a "cow reuse" fault.
  *       Time of that write pass per page (compare retouch_ns_per_page).
+ *   fork_16m_child_write_ns_per_page
+ *       the other side: a child writes every page it shares with the
+ *       parent, a "cow copy" fault each (a frame, a 4 KiB copy, a flush).
  *   retouch_ns_per_page
  *       the same write pass with no fork before it (no faults).
  *   sh_exec_ns
@@ -189,6 +192,39 @@ static long rewrite_ns_per_page(char *p, uint64 len, int fork_first)
 		uint64 t0 = rdtime();
 		touch(p, len);
 		samples[i] = rdtime() - t0;
+	}
+	return (long)(ticks_to_ns(median(FORK_RUNS)) / (len / PAGE));
+}
+
+/*
+ * Median ticks a child takes to write every page of p[0..len) that it
+ * shares with this process ("cow copy" faults), per page; -1 on failure.
+ */
+static long child_write_ns_per_page(char *p, uint64 len)
+{
+	for (int i = 0; i < FORK_RUNS; i++) {
+		int fds[2], pid;
+		uint64 t = 0;
+
+		touch(p, len);   /* writable again, untimed */
+		if (pipe(fds) < 0 || (pid = fork()) < 0)
+			return -1;
+		if (pid == 0) {
+			uint64 t0 = rdtime();
+
+			touch(p, len);
+			t = rdtime() - t0;
+			write(fds[1], &t, sizeof(t));
+			exit(0);
+		}
+		int n = read(fds[0], &t, sizeof(t));
+
+		close(fds[0]);
+		close(fds[1]);
+		wait(0);
+		if (n != sizeof(t))
+			return -1;
+		samples[i] = t;
 	}
 	return (long)(ticks_to_ns(median(FORK_RUNS)) / (len / PAGE));
 }
@@ -401,6 +437,7 @@ int main(void)
 		bench("fork_16m_resident_ns", fork_ns(p, RESIDENT_SIZE), "ns");
 		bench("fork_16m_call_ns", fork_call_ns(), "ns");
 		bench("fork_16m_rewrite_ns_per_page", rewrite_ns_per_page(p, RESIDENT_SIZE, 1), "ns");
+		bench("fork_16m_child_write_ns_per_page", child_write_ns_per_page(p, RESIDENT_SIZE), "ns");
 		bench("retouch_ns_per_page", rewrite_ns_per_page(p, RESIDENT_SIZE, 0), "ns");
 		bench("exec_16m_resident_ns", exec_ns(p, RESIDENT_SIZE), "ns");
 		readers(p);
