@@ -120,7 +120,8 @@ static int release_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
  */
 static uint64_t unmap_range(struct mm *mm, uint64_t start, uint64_t end, bool *changed)
 {
-	struct release_walker r = { .w = { .leaf = release_leaf, .prune = true } };
+	struct release_walker r = { .w = { .leaf = release_leaf, .prune = true,
+					   .leaves_cleared = true } };
 	pt_walk_leaves(mm->tlb.root, start, end, &r.w);
 	__atomic_sub_fetch(&mm_zero_mappings, r.zeros, __ATOMIC_RELAXED);
 	*changed = r.frames || r.zeros || r.w.tables_freed;
@@ -388,6 +389,10 @@ struct fork_walker {
 	struct mm       *child;
 	struct vm_area  *area;        /* the child's copy of the area */
 	bool             downgraded;  /* a parent PTE lost W: flush the parent */
+	uint64_t         resident;    /* pages given to the child, added up once */
+	uint64_t         zeros;       /* zero-page mappings given to the child */
+	uint64_t         table_va;    /* the 2 MiB the child's leaf table below covers */
+	pte_t           *table;       /* that leaf table, or NULL */
 };
 
 /*
@@ -418,10 +423,27 @@ static int fork_share(struct fork_walker *f, pte_t *pte, pte_t *child_pte)
 	return 0;
 }
 
+/*
+ * The child's PTE for va. The parent's leaves come in address order, so
+ * the child's leaf table is walked to once per 2 MiB, not once per page.
+ */
+static pte_t *child_pte_at(struct fork_walker *f, uint64_t va)
+{
+	uint64_t span = va & ~(PAGE_SIZE_2M - 1);
+	if (!f->table || f->table_va != span) {
+		pte_t *e = pt_walk(f->child->tlb.root, va, true);
+		if (!e)
+			return NULL;
+		f->table = e - pt_index(va, 0);
+		f->table_va = span;
+	}
+	return &f->table[pt_index(va, 0)];
+}
+
 static int fork_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
 {
 	struct fork_walker *f = (struct fork_walker *)w;
-	pte_t *d = pt_walk(f->child->tlb.root, va, true);
+	pte_t *d = child_pte_at(f, va);
 	if (!d)
 		return -ENOMEM;
 	pte_t child_pte;
@@ -430,9 +452,9 @@ static int fork_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
 		return err;
 	*d = child_pte;
 	if (child_pte & PTE_ZERO)
-		__atomic_add_fetch(&mm_zero_mappings, 1, __ATOMIC_RELAXED);
+		f->zeros++;
 	else
-		__atomic_add_fetch(&f->area->resident, 1, __ATOMIC_RELAXED);
+		f->resident++;
 	return 0;
 }
 
@@ -461,6 +483,8 @@ struct mm *mm_fork(struct mm *parent)
 		struct fork_walker f = { .w = { .leaf = fork_leaf }, .child = child, .area = a };
 		err = pt_walk_leaves(parent->tlb.root, a->start, a->end, &f.w);
 		downgraded |= f.downgraded;
+		__atomic_add_fetch(&a->resident, f.resident, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&mm_zero_mappings, f.zeros, __ATOMIC_RELAXED);
 		if (a->label == VMA_HEAP)
 			child->heap = a;
 	}

@@ -150,7 +150,9 @@ static int walk_at(struct pt_walker *w, pte_t *t, int level, uint64_t base,
 		pte_t *child = table(pte_to_pa(e));
 		int err = walk_at(w, child, level - 1, lo, start > lo ? start : lo,
 				  end < hi ? end : hi);
-		if (w->prune && table_empty(child)) {
+		/* A table the range covers whole is empty once every leaf went. */
+		bool whole = !err && start <= lo && hi <= end && w->leaves_cleared;
+		if (w->prune && (whole || table_empty(child))) {
 			t[i] = 0;
 			frame_put(pte_to_pa(e));
 			w->tables_freed++;
@@ -184,7 +186,8 @@ static int unmap_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
 
 uint64_t pt_unmap_range(uint64_t root, uint64_t start, uint64_t end, uint64_t *tables_freed)
 {
-	struct counting_walker c = { .w = { .leaf = unmap_leaf, .prune = true } };
+	struct counting_walker c = { .w = { .leaf = unmap_leaf, .prune = true,
+					     .leaves_cleared = true } };
 	pt_walk_leaves(root, start, end, &c.w);
 	if (tables_freed)
 		*tables_freed = c.w.tables_freed;

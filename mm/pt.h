@@ -38,7 +38,8 @@ pte_t pt_lookup(uint64_t root, uint64_t va);
  * with a pointer to the entry; it may change or clear it, and returns 0
  * to go on or a negative error to stop the walk with that error. With
  * prune set, every table page the walk leaves with no valid entry is
- * freed (and counted in tables_freed). Invalid subtrees are skipped whole,
+ * freed (and counted in tables_freed; with leaves_cleared, a table the
+ * range covers whole is freed without looking). Invalid subtrees are skipped whole,
  * so a sparse range costs what is mapped, not what is reserved. A leaf
  * above level 0 (user mappings are 4 KiB pages) or a non-leaf entry at
  * level 0 is a corrupt table: panic.
@@ -46,6 +47,8 @@ pte_t pt_lookup(uint64_t root, uint64_t va);
 struct pt_walker {
 	int    (*leaf)(struct pt_walker *w, pte_t *pte, uint64_t va);
 	bool     prune;
+	bool     leaves_cleared;  /* leaf() clears every entry it is given, so a
+				     table the range covers whole needs no scan */
 	uint64_t tables_freed;   /* out: table pages freed (prune) */
 };
 int pt_walk_leaves(uint64_t root, uint64_t start, uint64_t end, struct pt_walker *w);
