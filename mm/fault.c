@@ -252,7 +252,8 @@ enum fault_result mm_unshare(struct mm *mm, struct vm_area *a, uint64_t va,
 		 * fork of this mm could, and it needs areas_lock for writing.
 		 * More permission needs no fence (the spec's lazy case).
 		 */
-		*ptep = (pte & ~PTE_COW) | PTE_W | PTE_D;
+		*ptep = pa_to_pte(old) | mm_pte_flags(a->prot) | PTE_V;
+		mm->stale_seen = false;
 		spin_unlock(&mm->pt_lock);
 		*rule = "cow reuse";
 		return FAULT_OK;
@@ -274,8 +275,10 @@ enum fault_result mm_unshare(struct mm *mm, struct vm_area *a, uint64_t va,
 		return FAULT_STALE;
 	}
 	*ptep = pa_to_pte(pa) | mm_pte_flags(a->prot) | PTE_V;
+	mm->stale_seen = false;
 	if (pte & PTE_ZERO) {
 		__atomic_sub_fetch(&mm_zero_mappings, 1, __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&a->zero, 1, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&a->resident, 1, __ATOMIC_RELAXED);
 	}
 	spin_unlock(&mm->pt_lock);

@@ -200,7 +200,8 @@ void frame_put(uint64_t pa)
 
 int frame_refcount(uint64_t pa)
 {
-	return (int)__atomic_load_n(&frame_of(pa)->refcount, __ATOMIC_RELAXED);
+	/* Acquire: a caller that sees 1 sees every other owner's puts before it. */
+	return (int)__atomic_load_n(&frame_of(pa)->refcount, __ATOMIC_ACQUIRE);
 }
 
 void frame_pin(uint64_t pa)

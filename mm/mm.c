@@ -118,13 +118,15 @@ static int release_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
  * pages that had frames of their own (or shared ones) are returned.
  * Caller writes areas (or is mm_free). Does not flush.
  */
-static uint64_t unmap_range(struct mm *mm, uint64_t start, uint64_t end, bool *changed)
+static uint64_t unmap_range(struct mm *mm, uint64_t start, uint64_t end, bool *changed,
+			    uint64_t *zeros)
 {
 	struct release_walker r = { .w = { .leaf = release_leaf, .prune = true,
 					   .leaves_cleared = true } };
 	pt_walk_leaves(mm->tlb.root, start, end, &r.w);
 	__atomic_sub_fetch(&mm_zero_mappings, r.zeros, __ATOMIC_RELAXED);
 	*changed = r.frames || r.zeros || r.w.tables_freed;
+	*zeros = r.zeros;
 	return r.frames;
 }
 
@@ -141,7 +143,8 @@ static void mm_free(struct mm *mm)
 	sleep_unlock(&mm_list_lock);
 
 	bool changed;
-	unmap_range(mm, 0, USER_TOP, &changed);
+	uint64_t zeros;
+	unmap_range(mm, 0, USER_TOP, &changed, &zeros);
 	frame_put(mm->tlb.root);
 	vma_free_list(&mm->areas);
 	kfree(mm);
@@ -253,9 +256,10 @@ enum fault_result mm_install(struct mm *mm, struct vm_area *a, uint64_t va, uint
 	}
 	*pte = pa_to_pte(pa) | flags | PTE_V;
 	mm->stale_seen = false;   /* a mapping made: an old stale record means nothing */
-	if (flags & PTE_ZERO)
+	if (flags & PTE_ZERO) {
 		__atomic_add_fetch(&mm_zero_mappings, 1, __ATOMIC_RELAXED);
-	else
+		__atomic_add_fetch(&a->zero, 1, __ATOMIC_RELAXED);
+	} else
 		__atomic_add_fetch(&a->resident, 1, __ATOMIC_RELAXED);
 	return FAULT_OK;
 }
@@ -344,7 +348,10 @@ static int populate_range(struct mm *mm, struct vm_area *a, uint64_t start, uint
 static void release_range(struct mm *mm, struct vm_area *a, uint64_t start, uint64_t end)
 {
 	bool changed;
-	__atomic_sub_fetch(&a->resident, unmap_range(mm, start, end, &changed), __ATOMIC_RELAXED);
+	uint64_t zeros;
+	__atomic_sub_fetch(&a->resident, unmap_range(mm, start, end, &changed, &zeros),
+			   __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&a->zero, zeros, __ATOMIC_RELAXED);
 	mm->stale_seen = false;
 	if (changed)   /* a freed table page is a removed mapping too */
 		tlb_removed(&mm->tlb);
@@ -397,10 +404,9 @@ struct fork_walker {
 
 /*
  * What the child's PTE is for the parent's *pte, and which frame it maps
- * (with a reference taken). Private writable pages become copy-on-write
- * in both (the parent's PTE loses W here); the zero page, read-only pages
- * and shared areas' pages are simply shared; with mm.cow=0 private pages
- * are copied.
+ * (with a reference taken). Private pages become copy-on-write in both
+ * (the parent's PTE loses W here); the zero page and shared areas' pages
+ * are simply shared; with mm.cow=0 private pages are copied.
  */
 static int fork_share(struct fork_walker *f, pte_t *pte, pte_t *child_pte)
 {
@@ -414,9 +420,15 @@ static int fork_share(struct fork_walker *f, pte_t *pte, pte_t *child_pte)
 		*child_pte = pa_to_pte(copy) | (*pte & PTE_FLAGS_MASK);
 		return 0;
 	}
-	if (private && (*pte & PTE_W)) {
+	if (private && !(*pte & PTE_ZERO)) {
+		/*
+		 * Every private page is marked, writable or not, so whoever
+		 * writes it later (a fault, or mm_write ignoring protection)
+		 * copies first.
+		 */
+		if (*pte & PTE_W)
+			f->downgraded = true;
 		*pte = (*pte & ~PTE_W) | PTE_COW;
-		f->downgraded = true;
 	}
 	frame_get(pa);
 	*child_pte = *pte;
@@ -480,10 +492,12 @@ struct mm *mm_fork(struct mm *parent)
 		if (err)
 			break;
 		a->resident = 0;
+		a->zero = 0;
 		struct fork_walker f = { .w = { .leaf = fork_leaf }, .child = child, .area = a };
 		err = pt_walk_leaves(parent->tlb.root, a->start, a->end, &f.w);
 		downgraded |= f.downgraded;
 		__atomic_add_fetch(&a->resident, f.resident, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&a->zero, f.zeros, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&mm_zero_mappings, f.zeros, __ATOMIC_RELAXED);
 		if (a->label == VMA_HEAP)
 			child->heap = a;
@@ -581,9 +595,10 @@ void mm_stat(struct memstat *st)
 	sleep_lock(&mm_list_lock);
 	for (struct mm *mm = mm_list; mm; mm = mm->next_mm) {
 		rwsleep_read_lock(&mm->areas_lock);
-		if (mm->heap)
+		if (mm->heap)   /* a page that was only read maps the zero page: touched */
 			untouched += (mm->heap->end - mm->heap->start) / PAGE_SIZE -
-				     __atomic_load_n(&mm->heap->resident, __ATOMIC_RELAXED);
+				     __atomic_load_n(&mm->heap->resident, __ATOMIC_RELAXED) -
+				     __atomic_load_n(&mm->heap->zero, __ATOMIC_RELAXED);
 		rwsleep_read_unlock(&mm->areas_lock);
 	}
 	sleep_unlock(&mm_list_lock);

@@ -38,6 +38,7 @@ struct vm_area {
 	enum vma_label    label;     /* [W] */
 	struct vm_backing backing;   /* [W] */
 	uint64_t          resident;  /* [P] changed atomically; pages with a frame */
+	uint64_t          zero;      /* [P] changed atomically; pages on the zero page */
 	struct vm_area   *next;      /* [W] next area up, or NULL */
 };
 

@@ -41,7 +41,7 @@ struct rwsleeplock {
 	int             state;    /* [A] readers inside (> 0), 0 free, RWSLEEP_WRITER */
 	int             writers_waiting;  /* [A] writers that want in: new readers wait */
 	int             sleepers; /* [A] processes asleep on it (changed under lk) */
-	int             writer;   /* pid of the writer, 0 when none; for assertions */
+	int             writer;   /* [A] pid of the writer, 0 when none; for assertions */
 	struct spinlock lk;       /* the slow path: sleeping and waking */
 	const char     *name;     /* [I] */
 };

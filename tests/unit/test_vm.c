@@ -441,6 +441,50 @@ static void fork_shares_copy_on_write(void)
 	destroy_all_back(parent);
 }
 
+/* A read-only private page shared by fork is copied before mm_write fills it. */
+static void mm_write_after_fork_copies_readonly(void)
+{
+	sim_reset();
+	struct mm *parent = mm_with_area(PROT_READ | PROT_EXEC);
+	CHECK(mm_write(parent, AREA, "text", 5) == 0);
+	struct mm *child = mm_fork(parent);
+	uint64_t p0 = pte_to_pa(pte_at(parent, AREA));
+	CHECK(pte_to_pa(pte_at(child, AREA)) == p0 && frame_refcount(p0) == 2);
+	CHECK((pte_at(child, AREA) & PTE_COW) && !(pte_at(child, AREA) & PTE_W));
+	CHECK(mm_write(child, AREA, "EVIL", 5) == 0);
+	CHECK(!strcmp(pa_to_kva(p0), "text"));
+	pte_t c = pte_at(child, AREA);
+	CHECK(pte_to_pa(c) != p0 && !strcmp(pa_to_kva(pte_to_pa(c)), "EVIL"));
+	CHECK(!(c & PTE_W) && (c & PTE_X) && !(c & PTE_COW));   /* still the area's r-x */
+	/* The last sharer reuses its frame, still without W. */
+	CHECK(mm_write(parent, AREA, "mine", 5) == 0 && pte_to_pa(pte_at(parent, AREA)) == p0);
+	CHECK(!(pte_at(parent, AREA) & PTE_W) && !strcmp(pa_to_kva(p0), "mine"));
+	mm_destroy(child);
+	destroy_all_back(parent);
+}
+
+/* A heap page that was only read is touched: memstat does not call it untouched. */
+static void untouched_excludes_zero_pages(void)
+{
+	sim_reset();
+	struct mm *mm = mm_create();
+	CHECK(mm_map_heap(mm, AREA) == 0 && mm_brk(mm, 8 * PAGE_SIZE) == (long)AREA);
+	mm_set_faultaround(0);
+	for (int i = 0; i < 3; i++)
+		CHECK(fault(mm, AREA + (uint64_t)i * PAGE_SIZE, FAULT_READ) == FAULT_OK);
+	CHECK(fault(mm, AREA + 3 * PAGE_SIZE, FAULT_WRITE) == FAULT_OK);
+	struct memstat st;
+	mm_stat(&st);
+	CHECK(st.lazy_untouched == 4 && st.zero_mappings == 3);
+	CHECK(fault(mm, AREA, FAULT_WRITE) == FAULT_OK);   /* zero page replaced */
+	mm_stat(&st);
+	CHECK(st.lazy_untouched == 4 && st.zero_mappings == 2);
+	CHECK(mm_brk(mm, -8 * PAGE_SIZE) == (long)(AREA + 8 * PAGE_SIZE));
+	mm_stat(&st);
+	CHECK(st.lazy_untouched == 0 && st.zero_mappings == 0);
+	destroy_all_back(mm);
+}
+
 /* The zero page: reads map it, writes replace it, and it stays zero. */
 static void zero_page_read_then_write(void)
 {
@@ -598,6 +642,8 @@ int main(void)
 	RUN(brk_eager_rolls_back_when_memory_runs_out);
 	RUN(fork_copies_with_cow_off);
 	RUN(fork_shares_copy_on_write);
+	RUN(mm_write_after_fork_copies_readonly);
+	RUN(untouched_excludes_zero_pages);
 	RUN(zero_page_read_then_write);
 	RUN(zero_page_off_allocates);
 	RUN(fork_out_of_memory_at_each_allocation);
