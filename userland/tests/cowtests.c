@@ -759,12 +759,11 @@ static void close_order_pipes(void)
 /* Run one scenario; frames must be where they were when it is over. */
 static int run_order(const struct order *o)
 {
-	uint64 free0;
+	uint64 free0 = free_now();   /* the pipes are made and freed inside */
 	int alive[2] = { 1, 1 }, wrote[2] = { 0, 0 }, mpid, err = 0;
 
 	if (pipe(ord.cmd[0]) < 0 || pipe(ord.cmd[1]) < 0 || pipe(ord.ack) < 0)
 		return fail("pipe failed");
-	free0 = free_now();
 	mpid = fork();
 	if (mpid < 0) {
 		close_order_pipes();
