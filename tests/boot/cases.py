@@ -136,4 +136,33 @@ COMPAT = [
          reject=[r"^panic"]),
 ]
 
-CASES = SKELETON + SHELL + LAZY + FAULTAROUND + ELF + COMPAT
+# --- copy-on-write fork, the zero page, stack growth ---
+# userland/tests/cowtests.c: 37 cases, each asserting what its mode must do
+# (memstat says whether mm.cow and mm.zeropage are on). Two children die
+# of stack overflow; the kill line says so.
+
+COW_CASES = 37
+STACK_OVERFLOW_KILL = (r"^lazuli: killed pid \d+ \(cowtests\): (load|store) at 0x[0-9a-f]+, "
+                       r"pc 0x[0-9a-f]+: stack overflow$")
+
+
+def cow_case(name, smp, switches=""):
+    return dict(name=name, smp=smp, mem="256M",
+                append=f"init=/cowtests test=1 {switches}".strip(),
+                min_results=COW_CASES, exit=0, timeout=400,
+                expect=[STACK_OVERFLOW_KILL], reject=[r"^panic"])
+
+
+COW = [
+    cow_case("cowtests_smp1", 1),
+    cow_case("cowtests_smp4", 4),
+    cow_case("cowtests_nocow_smp2", 2, "mm.cow=0"),
+    cow_case("cowtests_nozero_smp2", 2, "mm.zeropage=0"),
+    cow_case("cowtests_neither_smp2", 2, "mm.cow=0 mm.zeropage=0"),
+    # The lazy-allocation suite with both tricks off: as before them.
+    dict(name="lazytests_neither_smp2", smp=2, mem="256M",
+         append="init=/lazytests test=1 mm.cow=0 mm.zeropage=0", min_results=7, exit=0,
+         timeout=300, reject=[r"^panic"]),
+]
+
+CASES = SKELETON + SHELL + LAZY + FAULTAROUND + ELF + COW + COMPAT
