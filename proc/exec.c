@@ -222,6 +222,7 @@ int exec_into(struct proc *p, const char *path, char *const argv[], int argc)
 	spin_lock(&p->lock);
 	struct mm *old = p->mm;
 	p->mm = mm;
+	set_name(p, path);   /* under p->lock: ps reads it */
 	spin_unlock(&p->lock);
 	/*
 	 * Nothing runs on old any more: this hart leaves it here if p is the
@@ -236,7 +237,6 @@ int exec_into(struct proc *p, const char *path, char *const argv[], int argc)
 	p->tf.sp = sp;
 	p->tf.a0 = (uint64_t)argc;
 	p->tf.a1 = sp;
-	set_name(p, path);
 	return argc;
 
 out_mm:

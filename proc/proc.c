@@ -19,6 +19,7 @@
 #include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "userland/include/lazuli/memstat.h"
+#include "userland/include/lazuli/procinfo.h"
 
 struct proc procs[NPROC];
 struct proc *init_proc;
@@ -130,13 +131,13 @@ int proc_fork(void)
 	}
 	spin_lock(&child->lock);
 	child->mm = mm;
+	memcpy(child->name, parent->name, sizeof(child->name));
 	spin_unlock(&child->lock);
 	child->tf = parent->tf;
 	child->tf.a0 = 0;   /* fork returns 0 in the child */
 	for (int fd = 0; fd < NOFILE; fd++)
 		child->ofile[fd] = parent->ofile[fd] ? file_dup(parent->ofile[fd]) : NULL;
 	child->cwd = inode_dup(parent->cwd);
-	memcpy(child->name, parent->name, sizeof(child->name));
 	int pid = child->pid;
 
 	spin_lock(&wait_lock);
@@ -296,5 +297,72 @@ int proc_vmmap(int pid, uint64_t ubuf, int n)
 			count = -EFAULT;
 	}
 	kfree(buf);
+	return count;
+}
+
+_Static_assert(PROC_NAME == PROCINFO_NAME, "procinfo.name holds a whole name");
+
+/* The user-visible state of a slot in use (procinfo.h's PROCINFO_*). */
+static uint32_t procinfo_state(enum proc_state s)
+{
+	switch (s) {
+	case P_USED:     return PROCINFO_NEW;
+	case P_SLEEPING: return PROCINFO_SLEEPING;
+	case P_RUNNABLE: return PROCINFO_RUNNABLE;
+	case P_RUNNING:  return PROCINFO_RUNNING;
+	case P_ZOMBIE:   return PROCINFO_ZOMBIE;
+	case P_UNUSED:   break;
+	}
+	panic("procinfo_state: slot state %d", (int)s);
+}
+
+/*
+ * Snapshot slot p into *info and return true, or false if it is unused.
+ * The mm is only held under p->lock (an atomic count, never mm->lock);
+ * it is measured after the lock is dropped, since mm_usage may sleep.
+ */
+static bool describe_proc(struct proc *p, struct procinfo *info)
+{
+	spin_lock(&p->lock);
+	if (p->state == P_UNUSED) {
+		spin_unlock(&p->lock);
+		return false;
+	}
+	*info = (struct procinfo){ .pid = p->pid, .state = procinfo_state(p->state) };
+	memcpy(info->name, p->name, sizeof(info->name));
+	info->name[PROCINFO_NAME - 1] = 0;
+	struct mm *mm = p->mm;
+	if (mm)
+		mm_hold(mm);
+	spin_unlock(&p->lock);
+
+	if (mm) {
+		struct mm_usage u;
+		mm_usage(mm, &u);
+		mm_release(mm);
+		info->reserved = u.reserved;
+		info->resident = u.resident;
+		info->shared = u.shared;
+		info->zero = u.zero;
+		info->pss_x1000 = u.pss_x1000;
+	}
+	return true;
+}
+
+int proc_info(uint64_t ubuf, int n)
+{
+	if (n < 0)
+		return -EINVAL;
+	int count = 0;
+	for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+		struct procinfo info;
+		if (!describe_proc(p, &info))
+			continue;
+		/* No lock is held here: the copy may fault the buffer in. */
+		if (count < n && copy_to_user(ubuf + (uint64_t)count * sizeof(info),
+					      &info, sizeof(info)) < 0)
+			return -EFAULT;
+		count++;
+	}
 	return count;
 }

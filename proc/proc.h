@@ -48,7 +48,8 @@ struct proc {
 	struct context  ctx;         /* [C] saved by swtch() */
 	struct file    *ofile[NOFILE]; /* [C] open files */
 	struct inode   *cwd;         /* [C] current directory */
-	char            name[PROC_NAME]; /* [C] program name, for messages */
+	char            name[PROC_NAME]; /* [P] written by exec, and by fork before the child
+						 runs; the process itself reads it unlocked */
 };
 
 /* The process running on this hart, or NULL in the scheduler. */
@@ -76,6 +77,12 @@ void proc_yield(void);
 int  proc_sleep_ticks(int ticks);
 /* Copy pid's memory map for vmmap(); pid 0 is the caller. */
 int  proc_vmmap(int pid, uint64_t ubuf, int n);
+/*
+ * Describe every process for procinfo(): fill up to n struct procinfo at
+ * ubuf, return how many processes there are; -EINVAL if n < 0, -EFAULT on
+ * a bad buffer. Takes each p->lock in turn; may sleep (none held then).
+ */
+int  proc_info(uint64_t ubuf, int n);
 
 /*
  * Called by the trap layer. proc_page_fault resolves a fault at va

@@ -15,6 +15,8 @@ long sys_kill(void)   { return proc_kill(syscall_arg_int(0)); }
 long sys_getpid(void) { return proc_current()->pid; }
 long sys_sleep(void)  { return proc_sleep_ticks(syscall_arg_int(0)); }
 long sys_uptime(void) { return (long)timer_ticks(); }
+/* procinfo(buf, n): the process list for ps; how many processes, or -1. */
+long sys_procinfo(void) { return proc_info(syscall_arg(0), syscall_arg_int(1)); }
 
 static void free_args(char **argv, int argc)
 {

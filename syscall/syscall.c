@@ -23,7 +23,7 @@ static long (*const handlers[SYS_COUNT])(void) = {
 	[SYS_mknod] = sys_mknod,     [SYS_unlink] = sys_unlink,
 	[SYS_link] = sys_link,       [SYS_mkdir] = sys_mkdir,
 	[SYS_close] = sys_close,     [SYS_memstat] = sys_memstat,
-	[SYS_vmmap] = sys_vmmap,
+	[SYS_vmmap] = sys_vmmap,     [SYS_procinfo] = sys_procinfo,
 };
 
 void syscall_dispatch(void)

@@ -30,6 +30,7 @@ long sys_exec(void);
 long sys_getpid(void);
 long sys_sleep(void);
 long sys_uptime(void);
+long sys_procinfo(void);
 /* syscall/sys_mm.c */
 long sys_sbrk(void);
 long sys_memstat(void);

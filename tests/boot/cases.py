@@ -60,6 +60,25 @@ SHELL = [
         dict(name="missing_command", cmd="nosuchprog", expect=[r"nosuchprog"]),
         dict(name="free_runs", cmd="free", expect=[r"(?i)free"]),
     ]),
+    # ps (procinfo): init and sh wait, ps runs; every live process has memory.
+    dict(name="ps", smp=2, mem="128M", append="", timeout=60, shell=[
+        dict(name="ps_lists", cmd="ps",
+             expect=[r"^ +PID STATE +NAME +Rss +Pss$",
+                     r"^ +1 sleep +init +[1-9]\d* +[1-9]\d*$",
+                     r"^ +\d+ sleep +sh +[1-9]\d* +[1-9]\d*$",
+                     r"^ +\d+ run +ps +[1-9]\d* +[1-9]\d*$"],
+             reject=[r"^ +\d+ \S+ +\S+ +0 +"]),
+        # Through a pipe: the shell's children (sh, or cat once exec'd) are listed too.
+        dict(name="ps_in_pipeline", cmd="ps | cat",
+             expect=[r"^ +\d+ run +ps +[1-9]\d* +[1-9]\d*$",
+                     r"^ +2 sleep +sh +[1-9]\d* +[1-9]\d*$"]),
+    ]),
+    dict(name="switches_off", smp=1, mem="128M", append="mm.cow=0 mm.zeropage=0", timeout=60,
+         shell=[
+             dict(name="free_says_off", cmd="free",
+                  expect=[r"^copy-on-write +off$", r"^zero page +off$", r"^    shared +0 pages"]),
+             dict(name="ps_runs", cmd="ps", expect=[r"^ +1 sleep +init +[1-9]\d* +[1-9]\d*$"]),
+         ]),
     dict(name="syscalls_smp1", smp=1, mem="128M", append="init=/testall test=1",
          min_results=20, exit=0, timeout=180, reject=[r"^panic"]),
     dict(name="syscalls_smp4", smp=4, mem="128M", append="init=/testall test=1",
@@ -75,6 +94,9 @@ def lazy_case(prog, smp, mem="256M", eager=False, minimum=5):
                 timeout=300, reject=[r"^panic"])
 
 
+# pmap's five figures after Rss (Shared Private Cow Zero Pss), to the end of the line.
+PMAP_REST = r"(?: +\d+){5}$"
+
 LAZY = [
     lazy_case("lazytests", 1, minimum=7),
     lazy_case("lazytests", 4, minimum=7),
@@ -87,12 +109,18 @@ LAZY = [
     dict(name="trace_and_pmap", smp=1, mem="128M", append="mm.trace=1", timeout=60, shell=[
         dict(name="echo_faults_traced", cmd="echo hi",
              expect=[r"^fault: pid \d+ \(echo\) (load|store) 0x[0-9a-f]+ -> new page$", r"^hi$"]),
+        # pmap: "start-end prot kind" then Rss Shared Private Cow Zero Pss (KiB).
         dict(name="pmap_init", cmd="pmap 1",
-             expect=[r"^0000000000010000-[0-9a-f]+ r-x image \d+$", r" rw- heap \d+$",
-                     r"^0000003fff800000-0000004000000000 rw- stack [1-9]\d*$"]),
+             expect=[r"^address +prot kind +Rss +Shared +Private +Cow +Zero +Pss$",
+                     r"^0000000000010000-[0-9a-f]+ r-x image +[1-9]\d*" + PMAP_REST,
+                     r"^[0-9a-f]{16}-[0-9a-f]{16} rw- heap +\d+" + PMAP_REST,
+                     r"^0000003fff800000-0000004000000000 rw- stack +[1-9]\d*" + PMAP_REST,
+                     r"^total [1-9]\d* KiB reserved +[1-9]\d*" + PMAP_REST]),
         dict(name="pmap_no_such_pid", cmd="pmap 999", expect=[r"(?i)(no such|pmap)"]),
         dict(name="free_counts_faults", cmd="free",
-             expect=[r"(?i)^faults served\s+[1-9]", r"(?i)^allocation\s+lazy"]),
+             expect=[r"(?i)^faults served\s+[1-9]", r"(?i)^allocation\s+lazy",
+                     r"^    shared +\d+ pages +\d+ KiB$", r"^zero-page maps +\d+$",
+                     r"^copy-on-write +on$", r"^zero page +on$"]),
     ]),
 ]
 
@@ -132,7 +160,7 @@ ELF = [
 
 COMPAT = [
     dict(name="xv6_compat", needs="compat", smp=2, mem="256M",
-         append="init=/xv6prog test=1", min_results=14, exit=0, timeout=120,
+         append="init=/xv6prog test=1", min_results=16, exit=0, timeout=120,
          reject=[r"^panic"]),
 ]
 

@@ -143,6 +143,33 @@ library(void)
          SYS_fork > 0, "a constant has the wrong value");
 }
 
+// The copy-on-write lab sizes its allocations by PHYSTOP - KERNBASE (the
+// default RAM, 128 MiB): its simple test takes two thirds of that, forks
+// and lets the child exit. Here with a third, as the lab's sz is computed.
+static void
+phystop_sizes(void)
+{
+  uint64 phys_size = PHYSTOP - KERNBASE;
+  int sz = (phys_size / 3) - 1;
+  char *p = sbrk(sz);
+  int pid, status = -1;
+
+  report("phystop", phys_size == 128*1024*1024 && phys_size % PGSIZE == 0 && sz > 0,
+         "PHYSTOP - KERNBASE is not the default 128 MiB");
+  if(p == (char*)-1){
+    report("phystop_fork", 0, "sbrk(sz) failed");
+    return;
+  }
+  for(char *q = p; q < p + sz; q += PGSIZE)
+    *(int*)q = getpid();
+  pid = fork();
+  if(pid == 0)
+    exit(*(int*)p == getpid() ? 1 : 0);   // sees the parent's pid, not its own
+  wait(&status);
+  report("phystop_fork", pid > 0 && status == 0 && sbrk(-sz) == p + sz,
+         "fork of a PHYSTOP-sized heap failed");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -151,5 +178,6 @@ main(int argc, char *argv[])
   files_and_dirs();
   exec_relative();
   library();
+  phystop_sizes();
   exit(failures ? 1 : 0);
 }

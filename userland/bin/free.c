@@ -3,8 +3,16 @@
  *
  *   total, free, used      frames the allocator manages
  *   page tables, user      what the used frames hold
- *   faults served          page faults resolved by allocating a page
+ *   shared                 of the user frames, those mapped more than once
+ *                          (copy-on-write after fork); each counted once
  *   lazy untouched         heap pages reserved by sbrk, never touched
+ *   zero-page maps         pages mapping the one shared zero page, all
+ *                          processes: they use no frame of their own (the
+ *                          zero page itself is one used frame, counted once)
+ *   faults served          page faults resolved by allocating a page
+ *   allocation             lazy, or eager (mm.eager=1)
+ *   copy-on-write          on, or off (mm.cow=0: fork copies)
+ *   zero page              on, or off (mm.zeropage=0: read faults allocate)
  */
 #include "kernel/types.h"
 #include "user/user.h"
@@ -14,6 +22,11 @@
 static void row(const char *what, uint64 pages, uint64 page_size)
 {
 	printf("%-16s %8lu pages %10lu KiB\n", what, pages, pages * page_size / KIB);
+}
+
+static const char *on_off(uint64 on)
+{
+	return on ? "on" : "off";
 }
 
 int main(void)
@@ -29,8 +42,12 @@ int main(void)
 	row("used", ms.used_frames, ms.page_size);
 	row("  page tables", ms.pt_frames, ms.page_size);
 	row("  user pages", ms.user_frames, ms.page_size);
+	row("    shared", ms.shared_frames, ms.page_size);
 	row("lazy untouched", ms.lazy_untouched, ms.page_size);
+	printf("%-16s %8lu\n", "zero-page maps", ms.zero_mappings);
 	printf("%-16s %8lu\n", "faults served", ms.faults_served);
 	printf("%-16s %8s\n", "allocation", ms.eager ? "eager" : "lazy");
+	printf("%-16s %8s\n", "copy-on-write", on_off(ms.cow));
+	printf("%-16s %8s\n", "zero page", on_off(ms.zeropage));
 	return 0;
 }

@@ -1,17 +1,36 @@
 /*
  * pmap [PID]: the memory map of a process (default: pmap itself).
  *
- * One line per area, from vmmap():
- *   start-end prot kind resident-pages
- *   0000000000010000-0000000000012000 r-x image 2
- * and a total line: reserved size and resident pages.
+ * A header, then one line per area, from vmmap(); sizes in KiB:
+ *
+ *   address                           prot kind    Rss  Shared Private  Cow  Zero  Pss
+ *   0000000000010000-0000000000012000 r-x image      8       8       0    8     0    4
+ *
+ *   Rss      pages with a frame (own or shared with other processes)
+ *   Shared   of those, frames mapped more than once
+ *   Private  Rss - Shared
+ *   Cow      of Rss, copy-on-write pages (read-only until written)
+ *   Zero     pages mapping the shared zero page: not resident, not in Rss
+ *   Pss      proportional: a frame shared n ways counts 1/n
+ *
+ * and a total line with the reserved size and the same columns. The first
+ * three fields of an area line stay "start-end prot kind" for scripts.
  */
 #include "kernel/types.h"
 #include "kernel/riscv.h"
 #include "user/user.h"
+#include "user/lazuli.h"
 
-#define KIB        1024
+#define KIB         1024
+#define PAGE_KIB    (PGSIZE / KIB)
+#define MILLI       1000   /* pss_x1000 is pages x MILLI */
 #define FIRST_GUESS 8      /* areas asked for on the first try */
+#define LABEL_SIZE  64     /* the total line's label, padded like "start-end prot kind" */
+
+/* The per-area figures, summed for the total line. */
+struct usage {
+	uint64 resident, shared, cow, zero, pss_x1000;
+};
 
 static const char *kind_name(uint32 kind)
 {
@@ -59,11 +78,22 @@ static struct vmmap_entry *fetch(int pid, int *count)
 	return 0;
 }
 
+/* The six figures after the label, in KiB; Pss rounded to the nearest. */
+static void columns(const struct usage *u)
+{
+	printf(" %7lu %7lu %7lu %7lu %7lu %7lu\n",
+	       u->resident * PAGE_KIB, u->shared * PAGE_KIB,
+	       (u->resident - u->shared) * PAGE_KIB, u->cow * PAGE_KIB,
+	       u->zero * PAGE_KIB, (u->pss_x1000 * PAGE_KIB + MILLI / 2) / MILLI);
+}
+
 int main(int argc, char *argv[])
 {
 	int pid = argc > 1 ? atoi(argv[1]) : 0;
-	uint64 reserved = 0, resident = 0;
+	struct usage total = { 0 };
+	uint64 reserved = 0;
 	struct vmmap_entry *v;
+	char label[LABEL_SIZE];
 	int n;
 
 	v = fetch(pid, &n);
@@ -75,16 +105,27 @@ int main(int argc, char *argv[])
 		fprintf(2, "pmap: no process %d\n", pid);
 		return 1;
 	}
+	printf("%-43s %7s %7s %7s %7s %7s %7s\n", "address                           prot kind",
+	       "Rss", "Shared", "Private", "Cow", "Zero", "Pss");
 	for (int i = 0; i < n; i++) {
+		struct usage u = { v[i].resident, v[i].shared, v[i].cow, v[i].zero,
+				   v[i].pss_x1000 };
 		char prot[4];
 
 		prot_string(v[i].prot, prot);
-		printf("%016lx-%016lx %s %s %lu\n", v[i].start, v[i].end, prot,
-		       kind_name(v[i].kind), v[i].resident);
+		printf("%016lx-%016lx %s %-5s", v[i].start, v[i].end, prot,
+		       kind_name(v[i].kind));
+		columns(&u);
 		reserved += v[i].end - v[i].start;
-		resident += v[i].resident;
+		total.resident += u.resident;
+		total.shared += u.shared;
+		total.cow += u.cow;
+		total.zero += u.zero;
+		total.pss_x1000 += u.pss_x1000;
 	}
-	printf("total %lu KiB reserved, %lu pages resident (%lu KiB)\n",
-	       reserved / KIB, resident, resident * PGSIZE / KIB);
+	free(v);
+	snprintf(label, sizeof(label), "total %lu KiB reserved", reserved / KIB);
+	printf("%-43s", label);
+	columns(&total);
 	return 0;
 }

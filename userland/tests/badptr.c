@@ -264,6 +264,26 @@ static int vmmap_bad(void)
 	return 0;
 }
 
+/*
+ * procinfo into bad memory fails; so does a negative count. A count of 0
+ * copies nothing, so it only counts, whatever the pointer.
+ */
+static int procinfo_bad(void)
+{
+	struct procinfo v[2];
+
+	EACH_BAD_FAILS(procinfo(p, 2));
+	MUST_FAIL("into text", procinfo((struct procinfo *)TEXT_VA, 2));
+	MUST_FAIL("across the top of user space",
+		  procinfo((struct procinfo *)(MAXVA - SMALL), 1));
+	MUST_FAIL("negative count", procinfo(v, -1));
+	if (procinfo(0, 0) < 1)
+		return fail("procinfo(0, 0) did not count this process");
+	if (procinfo(v, 2) < 1 || v[0].pid <= 0)
+		return fail("procinfo into a good buffer failed");
+	return 0;
+}
+
 /* Descriptors out of range, or not open, fail everywhere. */
 static int bad_fds(void)
 {
@@ -371,6 +391,7 @@ int main(void)
 	run_case("badptr_wait", wait_bad);
 	run_case("badptr_memstat", memstat_bad);
 	run_case("badptr_vmmap", vmmap_bad);
+	run_case("badptr_procinfo", procinfo_bad);
 	run_case("badptr_fds", bad_fds);
 	run_case("badptr_negative_len", negative_lengths);
 	run_case("badptr_lazy_buffers", lazy_buffers);

@@ -35,7 +35,8 @@
 #define SYS_close   21
 #define SYS_memstat 22
 #define SYS_vmmap   23
+#define SYS_procinfo 24
 
-#define SYS_COUNT   24  /* one past the highest number */
+#define SYS_COUNT   25  /* one past the highest number */
 
 #endif

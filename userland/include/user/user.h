@@ -2,7 +2,7 @@
  * The user-space API: system calls and the small C library.
  *
  * Source-compatible with xv6's user/user.h, so xv6 programs compile
- * unchanged; lazuli's additions (memstat, vmmap) are at the end of the
+ * unchanged; lazuli's additions (memstat, vmmap, procinfo) are at the end of the
  * system-call list. Every system call returns -1 on failure.
  * user/lazuli.h has lazuli-only helpers (time counters, extra library).
  */
@@ -11,6 +11,7 @@
 
 #include "kernel/types.h"
 #include "lazuli/memstat.h"
+#include "lazuli/procinfo.h"
 
 struct stat;
 
@@ -38,6 +39,7 @@ int   sleep(int ticks);
 int   uptime(void);                      /* ticks since boot */
 int   memstat(struct memstat *st);
 int   vmmap(int pid, struct vmmap_entry *buf, int n);
+int   procinfo(struct procinfo *buf, int n);   /* processes; fills up to n */
 
 /* Library (lib/ulib.c, lib/printf.c, lib/malloc.c). */
 int   stat(const char *path, struct stat *st);
