@@ -79,6 +79,15 @@ SHELL = [
                   expect=[r"^copy-on-write +off$", r"^zero page +off$", r"^    shared +0 pages"]),
              dict(name="ps_runs", cmd="ps", expect=[r"^ +1 sleep +init +[1-9]\d* +[1-9]\d*$"]),
          ]),
+    dict(name="stack_limit", smp=1, mem="128M", append="mm.stack=256K", timeout=60, shell=[
+        dict(name="pmap_stack_256k", cmd="pmap 1",
+             expect=[r"^0000003ffffc0000-0000004000000000 rw- stack "]),
+    ]),
+    dict(name="stack_limit_refused", smp=1, mem="128M", append="mm.stack=12", timeout=60,
+         expect=[r"^lazuli: mm.stack must be between 64K and 1024M; keeping 8192K$"], shell=[
+        dict(name="pmap_stack_default", cmd="pmap 1",
+             expect=[r"^0000003fff800000-0000004000000000 rw- stack "]),
+    ]),
     dict(name="syscalls_smp1", smp=1, mem="128M", append="init=/testall test=1",
          min_results=20, exit=0, timeout=180, reject=[r"^panic"]),
     dict(name="syscalls_smp4", smp=4, mem="128M", append="init=/testall test=1",
