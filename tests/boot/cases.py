@@ -174,28 +174,36 @@ COMPAT = [
 ]
 
 # --- copy-on-write fork, the zero page, stack growth ---
-# userland/tests/cowtests.c: 37 cases, each asserting what its mode must do
-# (memstat says whether mm.cow and mm.zeropage are on). Two children die
-# of stack overflow; the kill line says so.
+# Four programs, each asserting what its mode must do (memstat says
+# whether mm.cow and mm.zeropage are on), each ending in its own
+# frames-balanced case; the number is its cases, that one included:
+#   cowtests    isolation, the kernel's copies into shared pages, OOM
+#   cowrefs     frame references through fork, write, exit and exec
+#   zerotests   the zero page
+#   stacktests  stack growth and the guard gap
+# Each boots in every mode: both switches on at -smp 1 and 4, then each
+# off and both off at -smp 2. Two of stacktests' children die of stack
+# overflow; the kill line says so.
 
-COW_CASES = 37
-STACK_OVERFLOW_KILL = (r"^lazuli: killed pid \d+ \(cowtests\): (load|store) at 0x[0-9a-f]+, "
+COW_PROGRAMS = dict(cowtests=11, cowrefs=16, zerotests=7, stacktests=6)
+COW_MODES = [("smp1", 1, ""), ("smp4", 4, ""),
+             ("nocow_smp2", 2, "mm.cow=0"), ("nozero_smp2", 2, "mm.zeropage=0"),
+             ("neither_smp2", 2, "mm.cow=0 mm.zeropage=0")]
+STACK_OVERFLOW_KILL = (r"^lazuli: killed pid \d+ \(stacktests\): (load|store) at 0x[0-9a-f]+, "
                        r"pc 0x[0-9a-f]+: stack overflow$")
 
 
-def cow_case(name, smp, switches=""):
-    return dict(name=name, smp=smp, mem="256M",
-                append=f"init=/cowtests test=1 {switches}".strip(),
-                min_results=COW_CASES, exit=0, timeout=400,
-                expect=[STACK_OVERFLOW_KILL], reject=[r"^panic"])
+def cow_case(prog, mode, smp, switches=""):
+    return dict(name=f"{prog}_{mode}", smp=smp, mem="256M",
+                append=f"init=/{prog} test=1 {switches}".strip(),
+                min_results=COW_PROGRAMS[prog], exit=0, timeout=400,
+                expect=[STACK_OVERFLOW_KILL] if prog == "stacktests" else [],
+                reject=[r"^panic"])
 
 
 COW = [
-    cow_case("cowtests_smp1", 1),
-    cow_case("cowtests_smp4", 4),
-    cow_case("cowtests_nocow_smp2", 2, "mm.cow=0"),
-    cow_case("cowtests_nozero_smp2", 2, "mm.zeropage=0"),
-    cow_case("cowtests_neither_smp2", 2, "mm.cow=0 mm.zeropage=0"),
+    *(cow_case(prog, mode, smp, switches)
+      for prog in COW_PROGRAMS for mode, smp, switches in COW_MODES),
     # The lazy-allocation suite with both tricks off: as before them.
     dict(name="lazytests_neither_smp2", smp=2, mem="256M",
          append="init=/lazytests test=1 mm.cow=0 mm.zeropage=0", min_results=7, exit=0,
