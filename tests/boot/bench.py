@@ -257,9 +257,12 @@ two configurations. [cow.md](cow.md) explains the mechanisms.
 fork still visits every resident page's PTE, and so does the child's
 exit. Over the 4096 extra pages, the `fork()` call costs about
 {fmt(fork_call_pp)} ns a page (`fork_share`: a reference, the parent's PTE
-made read-only and copy-on-write, and `fork_leaf` walking the child's
-table from its root to place each PTE), and exit + wait about {fmt(fork_rest_pp)} ns
+made read-only and copy-on-write, and `fork_leaf` placing the child's
+PTE, its leaf table found once per 2 MiB), and exit + wait about {fmt(fork_rest_pp)} ns
 a page (`release_leaf`: a `frame_put` and a cleared PTE, tables pruned).
+Under QEMU TCG that is a few dozen instructions a page each way; sharing
+the page-table pages themselves between parent and child, so that fork
+touches no leaf at all, is the next step and is not done.
 Against a tiny fork + exit + wait of {fmt(num(C, "fork_tiny_ns"))} ns, 3x would allow
 about {fmt(div(2 * (num(C, "fork_tiny_ns") or 0), pages16))} ns a page for both walks together. What copy-on-write
 defers is on the next rows of the figure table: after the child is gone,
