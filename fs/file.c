@@ -11,6 +11,7 @@
 #include "lib/printf.h"
 #include "lib/spinlock.h"
 #include "mm/kmalloc.h"
+#include "mm/mm.h"
 #include "userland/include/lazuli/fcntl.h"
 #include "userland/include/lazuli/stat.h"
 
@@ -72,10 +73,16 @@ void file_close(struct file *f)
 	file_count--;
 	spin_unlock(&file_lock);
 
-	if (f->kind == FILE_PIPE)
+	if (f->kind == FILE_PIPE) {
 		pipe_close(f->pipe, f->writable);
-	else
+	} else {
+		if (f->writable && f->ip->type == T_FILE) {
+			inode_lock(f->ip);
+			f->ip->writers--;
+			inode_unlock(f->ip);
+		}
 		inode_put(f->ip);
+	}
 	kfree(f);
 }
 
@@ -124,10 +131,26 @@ int file_open_at(struct inode *dir, const char *path, int flags,
 		goto out_put;
 	f->ip = ip;   /* the file keeps our reference */
 
-	if ((flags & O_TRUNC) && ip->type == T_FILE) {
+	/*
+	 * A file some process runs a program from takes no writer, and is not
+	 * truncated (ETXTBSY); the check and the change are one step.
+	 */
+	bool truncating = (flags & O_TRUNC) && ip->type == T_FILE;
+	if (ip->type == T_FILE && (writable || truncating)) {
 		inode_lock(ip);
-		inode_truncate(ip);
+		err = ip->text ? -ETXTBSY : 0;
+		if (!err && writable)
+			ip->writers++;
+		if (!err && truncating)
+			inode_truncate(ip);
 		inode_unlock(ip);
+		if (err) {
+			f->writable = false;   /* it was never counted as a writer */
+			file_close(f);         /* drops our inode reference too */
+			return err;
+		}
+		if (truncating)
+			mm_file_truncated(ip, 0);   /* no mapping keeps a page past the end */
 	}
 	*out = f;
 	return 0;

@@ -49,8 +49,30 @@ int           inode_type(struct inode *ip);   /* T_DIR, T_FILE, T_DEVICE */
  */
 long inode_read(struct inode *ip, void *dst, uint64_t off, size_t n);
 
+/* The inode's number (stat's ino). */
+unsigned inode_inum(struct inode *ip);
+
 /* The file's size in bytes now. Takes the inode's lock inside. */
 uint64_t inode_size(struct inode *ip);
+
+/*
+ * Page lending, for mm (the only way mm sees a file's data): the frame
+ * holding page pgno of regular file ip, with a new reference that the
+ * caller gives back with frame_put. A hole gets a zeroed frame, which is
+ * the file's own from then on. Bytes past the end of the file in the last
+ * page are zero. 0, -ENXIO (the page lies wholly at or past the end of the
+ * file), -ENOMEM. Takes the inode's lock inside: may sleep.
+ */
+int  inode_page_frame(struct inode *ip, uint64_t pgno, uint64_t *pa);
+
+/*
+ * exec keeps writers out of a program file while it runs from it: 0, or
+ * -ETXTBSY when the file is open for writing now. Every successful deny is
+ * undone by one allow. While denied, opening the file for writing fails
+ * with -ETXTBSY.
+ */
+int  inode_deny_write(struct inode *ip);
+void inode_allow_write(struct inode *ip);
 
 /* A new open file on the console device, readable and writable. */
 struct file  *fs_open_console(void);

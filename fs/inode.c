@@ -13,7 +13,9 @@
 #include "lib/printf.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
+#include "mm/frame.h"
 #include "mm/kmalloc.h"
+#include "mm/physmap.h"
 #include "mm/uaccess.h"
 #include "userland/include/lazuli/stat.h"
 
@@ -262,6 +264,11 @@ void inode_stat(struct inode *ip, struct stat *st)
 	st->size = ip->size;
 }
 
+unsigned inode_inum(struct inode *ip)
+{
+	return ip->inum;   /* [I] */
+}
+
 uint64_t inode_size(struct inode *ip)
 {
 	inode_lock(ip);
@@ -276,4 +283,40 @@ long inode_read(struct inode *ip, void *dst, uint64_t off, size_t n)
 	long r = inode_readi(ip, IO_KERNEL, (uint64_t)(uintptr_t)dst, off, n);
 	inode_unlock(ip);
 	return r;
+}
+
+int inode_deny_write(struct inode *ip)
+{
+	inode_lock(ip);
+	int err = ip->writers ? -ETXTBSY : 0;
+	if (!err)
+		ip->text++;
+	inode_unlock(ip);
+	return err;
+}
+
+void inode_allow_write(struct inode *ip)
+{
+	inode_lock(ip);
+	if (ip->text <= 0)
+		panic("inode_allow_write: inode %d was not denied", ip->inum);
+	ip->text--;
+	inode_unlock(ip);
+}
+
+int inode_page_frame(struct inode *ip, uint64_t pgno, uint64_t *pa)
+{
+	int err = -ENXIO;
+	inode_lock(ip);
+	if (ip->type == T_FILE && pgno < PAGEMAP_MAX_PAGES && pgno * PAGE_SIZE < ip->size) {
+		void *page = pagemap_populate(&ip->pages, pgno);   /* a hole: a zeroed page */
+		err = -ENOMEM;
+		if (page) {
+			*pa = kva_to_pa(page);
+			frame_get(*pa);
+			err = 0;
+		}
+	}
+	inode_unlock(ip);
+	return err;
 }

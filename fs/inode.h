@@ -43,6 +43,8 @@ struct inode {
 	struct sleeplock lock;
 	short            nlink;    /* [L] directory entries naming this inode */
 	uint64_t         size;     /* [L] bytes; bytes past it are zero */
+	int              writers;  /* [L] open files that may write it (T_FILE) */
+	int              text;     /* [L] running programs mapped from it (inode_deny_write) */
 	struct pagemap   pages;    /* [L] the data */
 };
 

@@ -10,6 +10,7 @@
 #define ESRCH    3   /* no such process */
 #define EINTR    4   /* interrupted (the caller was killed) */
 #define EIO      5   /* I/O error */
+#define ENXIO    6   /* no such address: a file page past the end of the file */
 #define E2BIG    7   /* argument list too long */
 #define ENOEXEC  8   /* not an executable we can load */
 #define EBADF    9   /* bad file descriptor */
@@ -27,6 +28,7 @@
 #define EINVAL  22   /* invalid argument */
 #define ENFILE  23   /* open-file table full */
 #define EMFILE  24   /* too many open files in this process */
+#define ETXTBSY 26   /* a program file that is running cannot be written */
 #define EFBIG   27   /* file too large */
 #define ENOSPC  28   /* no space left */
 #define ESPIPE  29   /* seek on a pipe */

@@ -65,6 +65,7 @@
 #include "mm/frame.h"
 #include "mm/physmap.h"
 #include "arch/riscv/sv39.h"
+#include "lib/errno.h"
 #include "lib/string.h"
 
 #define FAULT_AROUND_RUN       4    /* sequential faults before mapping ahead */
@@ -120,8 +121,8 @@ enum fault_decision fault_decide(const struct vm_area *a, pte_t pte, enum fault_
 		return DECIDE_NO_AREA;
 	if (!prot_allows(a->prot, access))
 		return DECIDE_FORBIDDEN;
-	if (!(pte & PTE_V))
-		return DECIDE_FILL;
+	if (!(pte & PTE_V))   /* empty; or parked where it should not be: a broken PTE */
+		return pte ? DECIDE_AREA_RULE : DECIDE_FILL;
 	if (pte_allows(pte, access))
 		return DECIDE_STALE;
 	return DECIDE_AREA_RULE;
@@ -166,27 +167,29 @@ static unsigned around_count(struct mm *mm, struct vm_area *a, uint64_t page)
 	return room < mm_faultaround_pages ? (unsigned)room : mm_faultaround_pages;
 }
 
-/* A frame for page va of a (the zero page, with a reference), or 0. */
-static uint64_t first_frame(struct vm_area *a, uint64_t va, bool zero)
+/* A frame for page va of a: the zero page (with a reference), or the backing's. */
+static int first_frame(struct vm_area *a, uint64_t va, bool zero, uint64_t *pa)
 {
 	if (!zero)
-		return mm_backing_frame(a, va);
+		return mm_backing_frame(a, va, pa);
 	frame_get(mm_zero_pa);
-	return mm_zero_pa;
+	*pa = mm_zero_pa;
+	return 0;
 }
 
 /*
  * Map up to n pages of a from `next` on, the zero page or frames from the
  * backing, stopping at the first that is mapped already or cannot get a
- * frame; returns how many were mapped. Frames come with no spinlock held.
+ * frame (or lies past the end of a file); returns how many were mapped.
+ * Frames come with no spinlock held.
  */
 static unsigned map_ahead(struct mm *mm, struct vm_area *a, uint64_t next, unsigned n,
 			  bool zero)
 {
 	uint64_t frames[FAULT_AROUND_MAX];
-	uint64_t flags = zero ? MM_ZERO_FLAGS : mm_pte_flags(a->prot);
+	uint64_t flags = zero ? MM_ZERO_FLAGS : mm_fill_flags(a);
 	unsigned got = 0, mapped = 0;
-	while (got < n && (frames[got] = first_frame(a, next + got * PAGE_SIZE, zero)))
+	while (got < n && !first_frame(a, next + got * PAGE_SIZE, zero, &frames[got]))
 		got++;
 	spin_lock(&mm->pt_lock);
 	while (mapped < got &&
@@ -200,24 +203,41 @@ static unsigned map_ahead(struct mm *mm, struct vm_area *a, uint64_t next, unsig
 	return mapped;
 }
 
+/* Which rule a fill served, in mm.trace=1's words. */
+static const char *fill_rule(const struct vm_area *a, bool zero, bool copied)
+{
+	if (zero)
+		return "zero page";
+	if (a->backing.kind == VM_BACKING_FILE)
+		return copied ? "file cow" : "file page";
+	return a->flags & VM_GROWSDOWN ? "stack grow" : "new page";
+}
+
 /*
  * No PTE: fill the page from the area's backing. A read of private
  * anonymous memory maps the shared zero page instead (mm.zeropage=1), so
- * memory that is only ever read costs no frame. Caller reads areas.
+ * memory that is only ever read costs no frame. A file's page is mapped
+ * itself: shared areas write it, private ones map it read-only and
+ * copy-on-write, except that a write to a private file page copies at
+ * once. A page wholly past the end of the file is a kill. Caller reads
+ * areas.
  */
 static enum fault_result fill(struct mm *mm, struct vm_area *a, uint64_t page,
 			      enum fault_access access, struct fault_report *rep)
 {
 	bool zero = mm_zeropage_on && access == FAULT_READ && (a->flags & VM_PRIVATE) &&
 		    a->backing.kind == VM_BACKING_ANON;
-	uint64_t pa = first_frame(a, page, zero);
-	if (!pa) {
-		rep->rule = "out of memory";
-		return FAULT_OOM;
+	bool copy = a->backing.kind == VM_BACKING_FILE && (a->flags & VM_PRIVATE) &&
+		    access == FAULT_WRITE;
+	uint64_t pa;
+	int err = copy ? mm_private_frame_of(a, page, &pa) : first_frame(a, page, zero, &pa);
+	if (err) {
+		rep->rule = err == -ENXIO ? "beyond end of file" : "out of memory";
+		return err == -ENXIO ? FAULT_SEGV : FAULT_OOM;
 	}
 	spin_lock(&mm->pt_lock);
-	enum fault_result r = mm_install(mm, a, page, pa,
-					 zero ? MM_ZERO_FLAGS : mm_pte_flags(a->prot));
+	uint64_t flags = zero ? MM_ZERO_FLAGS : copy ? mm_pte_flags(a->prot) : mm_fill_flags(a);
+	enum fault_result r = mm_install(mm, a, page, pa, flags);
 	unsigned ahead = r == FAULT_OK ? around_count(mm, a, page) : 0;
 	spin_unlock(&mm->pt_lock);
 	if (r == FAULT_OOM) {
@@ -229,7 +249,7 @@ static enum fault_result fill(struct mm *mm, struct vm_area *a, uint64_t page,
 		return r;
 	}
 	__atomic_add_fetch(&mm_faults_served, 1, __ATOMIC_RELAXED);
-	rep->rule = zero ? "zero page" : a->flags & VM_GROWSDOWN ? "stack grow" : "new page";
+	rep->rule = fill_rule(a, zero, copy);
 	if (ahead)
 		rep->ahead = map_ahead(mm, a, page + PAGE_SIZE, ahead, zero);
 	return FAULT_OK;

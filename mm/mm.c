@@ -19,6 +19,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
+#include "fs/fs.h"
 #include "userland/include/lazuli/memstat.h"
 
 uint64_t kernel_root;
@@ -29,8 +30,8 @@ bool mm_cow_on = true, mm_zeropage_on = true;
 
 static bool eager_mode;                    /* [I] after boot */
 static uint64_t stack_size = USER_STACK_DEFAULT;   /* [I] after boot */
-static struct sleeplock mm_list_lock = SLEEPLOCK_INIT("mm_list");
-static struct mm *mm_list;                 /* [G] */
+struct sleeplock mm_list_lock = SLEEPLOCK_INIT("mm_list");
+struct mm *mm_list;                        /* [G] */
 
 void mm_set_eager(bool eager) { eager_mode = eager; }
 bool mm_eager(void) { return eager_mode; }
@@ -121,7 +122,7 @@ static int release_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
 static uint64_t unmap_range(struct mm *mm, uint64_t start, uint64_t end, bool *changed,
 			    uint64_t *zeros)
 {
-	struct release_walker r = { .w = { .leaf = release_leaf, .prune = true,
+	struct release_walker r = { .w = { .leaf = release_leaf, .prune = true, .parked = true,
 					   .leaves_cleared = true } };
 	pt_walk_leaves(mm->tlb.root, start, end, &r.w);
 	__atomic_sub_fetch(&mm_zero_mappings, r.zeros, __ATOMIC_RELAXED);
@@ -146,6 +147,9 @@ static void mm_free(struct mm *mm)
 	uint64_t zeros;
 	unmap_range(mm, 0, USER_TOP, &changed, &zeros);
 	frame_put(mm->tlb.root);
+	struct vm_area *a;
+	vma_foreach(a, &mm->areas)
+		mm_area_put(a);
 	vma_free_list(&mm->areas);
 	kfree(mm);
 }
@@ -220,7 +224,7 @@ int mm_map(struct mm *mm, uint64_t va, uint64_t len, int prot, int flags,
 	struct vma_spec spec = {
 		.start = va, .end = va + len, .prot = prot, .flags = flags,
 		.label = flags & VM_GROWSDOWN ? VMA_STACK : VMA_IMAGE,
-		.backing = backing ? *backing : (struct vm_backing){ VM_BACKING_ANON },
+		.backing = backing ? *backing : (struct vm_backing){ .kind = VM_BACKING_ANON },
 	};
 	return map_area(mm, &spec);
 }
@@ -229,19 +233,65 @@ int mm_map_heap(struct mm *mm, uint64_t va)
 {
 	struct vma_spec spec = {
 		.start = va, .end = va, .prot = PROT_READ | PROT_WRITE,
-		.flags = VM_PRIVATE, .label = VMA_HEAP, .backing = { VM_BACKING_ANON },
+		.flags = VM_PRIVATE, .label = VMA_HEAP, .backing = { .kind = VM_BACKING_ANON },
 	};
 	return map_area(mm, &spec);
 }
 
-uint64_t mm_backing_frame(struct vm_area *a, uint64_t va)
+int mm_backing_frame(struct vm_area *a, uint64_t va, uint64_t *pa)
 {
-	(void)va;
 	switch (a->backing.kind) {
 	case VM_BACKING_ANON:
-		return frame_alloc_zeroed(FRAME_USER);
+		*pa = frame_alloc_zeroed(FRAME_USER);
+		return *pa ? 0 : -ENOMEM;
+	case VM_BACKING_FILE:
+		return inode_page_frame(a->backing.ip,
+					a->backing.pgoff + (va - a->start) / PAGE_SIZE, pa);
 	}
+	return -EINVAL;
+}
+
+int mm_private_frame_of(struct vm_area *a, uint64_t va, uint64_t *pa)
+{
+	int err = mm_backing_frame(a, va, pa);
+	if (err || a->backing.kind != VM_BACKING_FILE || !(a->flags & VM_PRIVATE))
+		return err;
+	uint64_t copy = frame_alloc(FRAME_USER);   /* the file's page stays the file's */
+	if (copy)
+		memcpy(pa_to_kva(copy), pa_to_kva(*pa), PAGE_SIZE);
+	frame_put(*pa);
+	*pa = copy;
+	return copy ? 0 : -ENOMEM;
+}
+
+uint64_t mm_fill_flags(const struct vm_area *a)
+{
+	uint64_t f = mm_pte_flags(a->prot);
+	if (a->backing.kind == VM_BACKING_FILE && (a->flags & VM_PRIVATE))
+		f = (f & ~PTE_W) | PTE_COW;   /* the file's frame: a write copies it */
+	return f;
+}
+
+int mm_area_get(struct vm_area *a)
+{
+	if (a->backing.kind != VM_BACKING_FILE)
+		return 0;
+	if (a->flags & VM_DENYWRITE) {
+		int err = inode_deny_write(a->backing.ip);
+		if (err)
+			return err;
+	}
+	inode_dup(a->backing.ip);
 	return 0;
+}
+
+void mm_area_put(struct vm_area *a)
+{
+	if (a->backing.kind != VM_BACKING_FILE)
+		return;
+	if (a->flags & VM_DENYWRITE)
+		inode_allow_write(a->backing.ip);
+	inode_put(a->backing.ip);
 }
 
 enum fault_result mm_install(struct mm *mm, struct vm_area *a, uint64_t va, uint64_t pa,
@@ -250,7 +300,7 @@ enum fault_result mm_install(struct mm *mm, struct vm_area *a, uint64_t va, uint
 	if (!(flags & PTE_RWX))
 		panic("mm_install: a leaf with no R/W/X at %p", (void *)va);
 	pte_t *pte = pt_walk(mm->tlb.root, va, true);
-	if (!pte || (*pte & PTE_V)) {
+	if (!pte || *pte) {   /* valid, or parked: in use either way */
 		frame_put(pa);
 		return pte ? FAULT_STALE : FAULT_OOM;
 	}
@@ -286,9 +336,10 @@ static int private_frame(struct mm *mm, struct vm_area *a, uint64_t va, uint64_t
 		enum fault_result r;
 		const char *rule;
 		if (!(pte & PTE_V)) {
-			uint64_t frame = mm_backing_frame(a, va);
-			if (!frame)
-				return -ENOMEM;
+			uint64_t frame;
+			int err = mm_private_frame_of(a, va, &frame);
+			if (err)
+				return err == -ENXIO ? -EFAULT : err;
 			spin_lock(&mm->pt_lock);
 			r = mm_install(mm, a, va, frame, mm_pte_flags(a->prot));
 			spin_unlock(&mm->pt_lock);
@@ -337,15 +388,15 @@ int mm_write(struct mm *mm, uint64_t va, const void *src, size_t n)
 static int populate_range(struct mm *mm, struct vm_area *a, uint64_t start, uint64_t end)
 {
 	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-		uint64_t pa = mm_backing_frame(a, va);
-		if (!pa || mm_install(mm, a, va, pa, mm_pte_flags(a->prot)) == FAULT_OOM)
+		uint64_t pa;
+		if (mm_backing_frame(a, va, &pa) ||
+		    mm_install(mm, a, va, pa, mm_pte_flags(a->prot)) == FAULT_OOM)
 			return -ENOMEM;
 	}
 	return 0;
 }
 
-/* Unmap [start, end) of area a and flush. Caller writes areas. */
-static void release_range(struct mm *mm, struct vm_area *a, uint64_t start, uint64_t end)
+bool mm_release_range(struct mm *mm, struct vm_area *a, uint64_t start, uint64_t end)
 {
 	bool changed;
 	uint64_t zeros;
@@ -353,7 +404,13 @@ static void release_range(struct mm *mm, struct vm_area *a, uint64_t start, uint
 			   __ATOMIC_RELAXED);
 	__atomic_sub_fetch(&a->zero, zeros, __ATOMIC_RELAXED);
 	mm->stale_seen = false;
-	if (changed)   /* a freed table page is a removed mapping too */
+	return changed;   /* a freed table page is a removed mapping too */
+}
+
+/* Unmap [start, end) of area a and flush. Caller writes areas. */
+static void release_range(struct mm *mm, struct vm_area *a, uint64_t start, uint64_t end)
+{
+	if (mm_release_range(mm, a, start, end))
 		tlb_removed(&mm->tlb);
 }
 
@@ -412,6 +469,11 @@ static int fork_share(struct fork_walker *f, pte_t *pte, pte_t *child_pte)
 {
 	uint64_t pa = pte_to_pa(*pte);
 	bool private = f->area->flags & VM_PRIVATE;
+	if (!(*pte & PTE_V)) {   /* parked (a PROT_NONE area): it comes back copy-on-write */
+		frame_get(pa);
+		*child_pte = *pte;
+		return 0;
+	}
 	if (private && !mm_cow_on && !(*pte & PTE_ZERO)) {
 		uint64_t copy = frame_alloc(FRAME_USER);
 		if (!copy)
@@ -488,12 +550,17 @@ struct mm *mm_fork(struct mm *parent)
 	int err = vma_copy_list(&child->areas, &parent->areas);
 	bool downgraded = false;
 	struct vm_area *a;
+	vma_foreach(a, &child->areas) {   /* each copy made holds its own file reference */
+		if (mm_area_get(a))   /* the parent's area keeps writers out already */
+			panic("mm_fork: a running program's file took a writer");
+		a->resident = 0;
+		a->zero = 0;
+	}
 	vma_foreach(a, &child->areas) {
 		if (err)
 			break;
-		a->resident = 0;
-		a->zero = 0;
-		struct fork_walker f = { .w = { .leaf = fork_leaf }, .child = child, .area = a };
+		struct fork_walker f = { .w = { .leaf = fork_leaf, .parked = true },
+					 .child = child, .area = a };
 		err = pt_walk_leaves(parent->tlb.root, a->start, a->end, &f.w);
 		downgraded |= f.downgraded;
 		__atomic_add_fetch(&a->resident, f.resident, __ATOMIC_RELAXED);
@@ -549,13 +616,13 @@ static int describe_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
  * Under areas_lock for reading the tables cannot go away; PTEs that
  * faults change meanwhile make the figures a snapshot, never a crash.
  */
-int mm_describe(struct mm *mm, struct vmmap_entry *buf, int n)
+int mm_describe(struct mm *mm, int first, struct vmmap_entry *buf, int n)
 {
 	int count = 0;
 	struct vm_area *a;
 	rwsleep_read_lock(&mm->areas_lock);
 	vma_foreach(a, &mm->areas) {
-		if (count < n) {
+		if (count >= first && count - first < n) {
 			struct describe_walker d = { .w = { .leaf = describe_leaf } };
 			pt_walk_leaves(mm->tlb.root, a->start, a->end, &d.w);
 			d.e.start = a->start;
@@ -563,7 +630,13 @@ int mm_describe(struct mm *mm, struct vmmap_entry *buf, int n)
 			d.e.kind = (uint32_t)a->label;
 			d.e.prot = vmmap_prot(a->prot);
 			d.e.guard = a->flags & VM_GROWSDOWN ? VMA_GUARD_SIZE : 0;
-			buf[count] = d.e;
+			if (a->flags & VM_SHARED)
+				d.e.prot |= VMMAP_SHARED;
+			if (a->backing.kind == VM_BACKING_FILE) {
+				d.e.inum = inode_inum(a->backing.ip);
+				d.e.offset = a->backing.pgoff * PAGE_SIZE;
+			}
+			buf[count - first] = d.e;
 		}
 		count++;
 	}

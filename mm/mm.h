@@ -21,6 +21,7 @@
 struct mm;
 struct memstat;
 struct vmmap_entry;
+struct inode;
 
 /* Protection of an area. Write implies read: RISC-V has no write-only page. */
 #define PROT_NONE  0x0
@@ -32,15 +33,21 @@ struct vmmap_entry;
 #define VM_PRIVATE   0x1   /* pages belong to this address space alone */
 #define VM_SHARED    0x2   /* fork shares the frames: writes are seen by both */
 #define VM_GROWSDOWN 0x4   /* a stack: a guard gap below it belongs to no one */
+#define VM_DENYWRITE 0x8   /* a program's text: its file cannot be opened for writing */
+#define VM_MAYWRITE  0x10  /* a shared file area whose file was open for writing:
+			      PROT_WRITE may be (or become, by mm_protect) set */
+#define VM_FIXED     0x20  /* mm_mmap only: exactly at addr, replacing what was there */
 
 /* Where an area's pages come from when first touched. */
 enum vm_backing_kind {
 	VM_BACKING_ANON = 0,   /* zero-filled memory */
-	/* a file and a page offset come with memory-mapped files */
+	VM_BACKING_FILE = 1,   /* a regular file's own pages (fs lends them) */
 };
 
 struct vm_backing {
 	enum vm_backing_kind kind;
+	struct inode        *ip;      /* FILE: the file; the area holds its own reference */
+	uint64_t             pgoff;   /* FILE: the file page mapped at the area's start */
 };
 
 /*
@@ -112,6 +119,42 @@ int  mm_map(struct mm *mm, uint64_t va, uint64_t len, int prot, int flags,
 int  mm_map_heap(struct mm *mm, uint64_t va);
 
 /*
+ * mmap: map len bytes (rounded up to pages) with prot, flags (VM_PRIVATE
+ * or VM_SHARED, optionally VM_MAYWRITE, VM_FIXED) and backing (NULL:
+ * anonymous). With VM_FIXED the area goes exactly at addr (page-aligned),
+ * replacing whatever was mapped there; otherwise addr is a hint, and the
+ * lowest-risk free gap is found (the hint if it is free, else the highest
+ * gap below the stack that fits). A shared writable file area needs
+ * VM_MAYWRITE. Returns the address, or -EINVAL, -ENOMEM (no gap, no
+ * memory), -EACCES. May sleep.
+ */
+long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
+	     const struct vm_backing *backing);
+
+/*
+ * munmap: unmap every page of [va, va+len) (va page-aligned, len rounded
+ * up), splitting areas as needed; a range with nothing mapped is fine.
+ * Returns 0 or -EINVAL (unaligned, empty, outside user space), -ENOMEM
+ * (an area could not be split). May sleep.
+ */
+int  mm_unmap(struct mm *mm, uint64_t va, uint64_t len);
+
+/*
+ * mprotect: set the protection of every page of [va, va+len), which must
+ * be wholly mapped (else -ENOMEM, as POSIX), splitting areas as needed.
+ * -EACCES when PROT_WRITE is asked of a shared file area without
+ * VM_MAYWRITE; -EINVAL for W+X, unaligned va, bad bits. Downgraded pages
+ * are flushed. May sleep.
+ */
+int  mm_protect(struct mm *mm, uint64_t va, uint64_t len, int prot);
+
+/*
+ * fs: ip's size went down to size; every page of it wholly at or past the
+ * new end leaves every mapping now. Call with no inode lock held. May sleep.
+ */
+void mm_file_truncated(struct inode *ip, uint64_t size);
+
+/*
  * Copy n bytes from kernel memory into mm at va, allocating the pages they
  * land on. mm need not be the active one (exec builds a new image this way).
  * Ignores read/write/execute, but refuses an area with no access at all.
@@ -141,10 +184,10 @@ enum fault_result mm_fault(struct mm *mm, uint64_t va, enum fault_access access,
 void mm_activate(struct mm *mm);
 
 /*
- * Describe mm's areas into buf (at most n entries, in address order);
- * returns how many areas there are. May sleep.
+ * Describe mm's areas, from the first-th (in address order) on, into buf
+ * (at most n entries); returns how many areas there are in all. May sleep.
  */
-int  mm_describe(struct mm *mm, struct vmmap_entry *buf, int n);
+int  mm_describe(struct mm *mm, int first, struct vmmap_entry *buf, int n);
 
 /* One address space's memory, summed over its areas (for ps). */
 struct mm_usage {

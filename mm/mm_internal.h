@@ -65,11 +65,31 @@ uint64_t mm_pte_flags(int prot);
 #define MM_ZERO_FLAGS (PTE_U | PTE_A | PTE_R | PTE_ZERO)
 
 /*
- * A frame holding what page va of area a starts out as: for anonymous
- * memory a zeroed frame. 0 when memory is out. May sleep (a file's
- * backing takes its inode lock); call with no spinlock held.
+ * The frame page va of area a starts out as, with a reference for the
+ * caller: anonymous memory a zeroed frame, a file its own frame (shared
+ * with the file). 0, -ENOMEM, or -ENXIO (a file page wholly past the end
+ * of the file). May sleep (a file's backing takes its inode lock); call
+ * with no spinlock held.
  */
-uint64_t mm_backing_frame(struct vm_area *a, uint64_t va);
+int mm_backing_frame(struct vm_area *a, uint64_t va, uint64_t *pa);
+/* The same, but a frame only this mapping will have: a private file area's page is copied. */
+int mm_private_frame_of(struct vm_area *a, uint64_t va, uint64_t *pa);
+/* The PTE bits of a page straight from a's backing (a private file page: read-only, PTE_COW). */
+uint64_t mm_fill_flags(const struct vm_area *a);
+/*
+ * Take (get) or drop (put) what an area holds beyond itself: its file's
+ * reference and, for a program's text, the file's deny-write. get fails
+ * only with -ETXTBSY (the file is open for writing).
+ */
+int  mm_area_get(struct vm_area *a);
+void mm_area_put(struct vm_area *a);
+
+/* Unmap [start, end) of area a, frames and tables; true if anything went (flush!). Caller writes areas. */
+bool mm_release_range(struct mm *mm, struct vm_area *a, uint64_t start, uint64_t end);
+
+/* Every address space, for mm_stat and truncation. */
+extern struct sleeplock mm_list_lock;
+extern struct mm *mm_list;   /* [G] */
 
 /*
  * Map frame pa at va (page-aligned, inside a) with PTE bits `flags`

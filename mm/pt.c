@@ -117,10 +117,11 @@ pte_t pt_lookup(uint64_t root, uint64_t va)
 	return 0;
 }
 
+/* No entry in use: none valid, and none parked (an invalid PTE that keeps a frame). */
 static bool table_empty(const pte_t *t)
 {
 	for (int i = 0; i < PT_ENTRIES; i++)
-		if (t[i] & PTE_V)
+		if (t[i])
 			return false;
 	return true;
 }
@@ -135,8 +136,14 @@ static int walk_at(struct pt_walker *w, pte_t *t, int level, uint64_t base,
 		if (lo >= end)
 			break;
 		pte_t e = t[i];
-		if (!(e & PTE_V))
+		if (!(e & PTE_V)) {
+			if (level == 0 && (e & PTE_PARKED) && w->parked) {
+				int err = w->leaf(w, &t[i], lo);
+				if (err)
+					return err;
+			}
 			continue;
+		}
 		if (level == 0) {
 			if (!pte_is_leaf(e))
 				panic("pt: non-leaf entry at level 0 for %p", (void *)lo);
@@ -186,7 +193,7 @@ static int unmap_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
 
 uint64_t pt_unmap_range(uint64_t root, uint64_t start, uint64_t end, uint64_t *tables_freed)
 {
-	struct counting_walker c = { .w = { .leaf = unmap_leaf, .prune = true,
+	struct counting_walker c = { .w = { .leaf = unmap_leaf, .prune = true, .parked = true,
 					     .leaves_cleared = true } };
 	pt_walk_leaves(root, start, end, &c.w);
 	if (tables_freed)

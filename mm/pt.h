@@ -34,7 +34,8 @@ pte_t pt_lookup(uint64_t root, uint64_t va);
 
 /*
  * The one "for each leaf in range" walk. leaf() is called for every
- * valid 4 KiB leaf in [start, end) of the user half, in address order,
+ * valid 4 KiB leaf in [start, end) of the user half (and every parked
+ * entry, with walker->parked), in address order,
  * with a pointer to the entry; it may change or clear it, and returns 0
  * to go on or a negative error to stop the walk with that error. With
  * prune set, every table page the walk leaves with no valid entry is
@@ -46,6 +47,7 @@ pte_t pt_lookup(uint64_t root, uint64_t va);
  */
 struct pt_walker {
 	int    (*leaf)(struct pt_walker *w, pte_t *pte, uint64_t va);
+	bool     parked;          /* also visit parked entries (PTE_PARKED, V clear) */
 	bool     prune;
 	bool     leaves_cleared;  /* leaf() clears every entry it is given, so a
 				     table the range covers whole needs no scan */

@@ -87,6 +87,71 @@ int vma_insert(struct vma_list *l, const struct vma_spec *s, struct vm_area **ou
 	return 0;
 }
 
+int vma_split(struct vma_list *l, struct vm_area *a, uint64_t addr, struct vm_area **upper)
+{
+	(void)l;
+	if (!page_aligned(addr) || addr <= a->start || addr >= a->end)
+		return -EINVAL;
+	struct vm_area *b = kmalloc(sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	*b = *a;
+	b->start = addr;
+	b->resident = 0;
+	b->zero = 0;
+	b->flags &= ~VM_GROWSDOWN;   /* only the lowest piece of a stack keeps the gap */
+	if (b->label == VMA_HEAP)
+		b->label = VMA_MMAP;
+	if (b->backing.kind == VM_BACKING_FILE)
+		b->backing.pgoff += (addr - a->start) / PAGE_SIZE;
+	a->end = addr;
+	a->next = b;
+	*upper = b;
+	return 0;
+}
+
+void vma_remove(struct vma_list *l, struct vm_area *a)
+{
+	for (struct vm_area **link = &l->head; *link; link = &(*link)->next) {
+		if (*link == a) {
+			*link = a->next;
+			break;
+		}
+	}
+	if (l->last_hit == a)
+		l->last_hit = NULL;
+	kfree(a);
+}
+
+int vma_find_gap(const struct vma_list *l, uint64_t len, uint64_t low, uint64_t high,
+		 uint64_t *addr)
+{
+	uint64_t from = low;
+	bool found = false;
+	for (const struct vm_area *a = l->head;; a = a->next) {
+		uint64_t to = a ? floor_of(a) : high;
+		if (to > high)
+			to = high;
+		if (to > from && to - from >= len) {
+			*addr = to - len;   /* the highest fit so far */
+			found = true;
+		}
+		if (!a || a->end >= high)
+			break;
+		if (a->end > from)
+			from = a->end;
+	}
+	return found ? 0 : -ENOMEM;
+}
+
+bool vma_range_free(const struct vma_list *l, uint64_t start, uint64_t end)
+{
+	for (const struct vm_area *a = l->head; a; a = a->next)
+		if (floor_of(a) < end && start < (a->end > a->start ? a->end : a->start + 1))
+			return false;
+	return true;
+}
+
 uint64_t vma_growth_limit(const struct vm_area *a, uint64_t limit)
 {
 	if (a->next && floor_of(a->next) < limit)

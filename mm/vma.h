@@ -23,6 +23,7 @@ enum vma_label {
 	VMA_IMAGE = 1,   /* program text or data (from the ELF file) */
 	VMA_HEAP  = 2,   /* the sbrk area: one per mm */
 	VMA_STACK = 3,   /* the user stack */
+	VMA_MMAP  = 4,   /* made by mmap (anonymous, or a file) */
 };
 
 /*
@@ -72,6 +73,30 @@ struct vma_spec {
  * not NULL) gets the new area.
  */
 int vma_insert(struct vma_list *l, const struct vma_spec *spec, struct vm_area **out);
+
+/*
+ * Split a at addr (page-aligned, a->start < addr < a->end): a keeps
+ * [start, addr), a new area after it gets [addr, end) with the same
+ * protection, flags, label and backing (a file's page offset moved on).
+ * The upper half of a stack is no stack (no guard gap) and of the heap is
+ * no heap. Counts stay with a: the caller moves them, and takes the new
+ * area's references. 0 or -ENOMEM. *upper gets the new area.
+ */
+int vma_split(struct vma_list *l, struct vm_area *a, uint64_t addr, struct vm_area **upper);
+
+/* Unlink area a from l and free it (the caller dropped its references). */
+void vma_remove(struct vma_list *l, struct vm_area *a);
+
+/*
+ * The highest address at which len bytes (page-aligned) fit in a free gap
+ * of l within [low, high): no area and no stack's guard gap in the way.
+ * 0 or -ENOMEM.
+ */
+int vma_find_gap(const struct vma_list *l, uint64_t len, uint64_t low, uint64_t high,
+		 uint64_t *addr);
+
+/* Is [start, end) clear of every area and every stack's guard gap? */
+bool vma_range_free(const struct vma_list *l, uint64_t start, uint64_t end);
 
 /*
  * How far a's end may grow: the lowest address the area above a (or its

@@ -262,7 +262,7 @@ int proc_kill(int pid)
 	return -ESRCH;
 }
 
-#define VMMAP_MAX 48   /* areas copied out per call; a process has a handful */
+#define VMMAP_MAX 40   /* areas copied out per call (one page of kernel buffer) */
 _Static_assert(VMMAP_MAX * sizeof(struct vmmap_entry) <= PAGE_SIZE, "one kmalloc");
 
 int proc_vmmap(int pid, uint64_t ubuf, int n)
@@ -272,7 +272,6 @@ int proc_vmmap(int pid, uint64_t ubuf, int n)
 	struct proc *self = proc_current();
 	if (pid == 0)
 		pid = self->pid;
-	int want = n < VMMAP_MAX ? n : VMMAP_MAX;
 	struct vmmap_entry *buf = kmalloc(VMMAP_MAX * sizeof(*buf));
 	if (!buf)
 		return -ENOMEM;
@@ -287,15 +286,21 @@ int proc_vmmap(int pid, uint64_t ubuf, int n)
 		spin_unlock(&p->lock);
 	}
 	int count = -ESRCH;
-	if (mm) {
-		count = mm_describe(mm, buf, want);
-		mm_release(mm);
-	}
-	if (count >= 0) {
-		int copy = count < want ? count : want;
-		if (copy_to_user(ubuf, buf, (size_t)copy * sizeof(*buf)) < 0)
+	/* A buffer's worth at a time: as many areas as the caller asked for. */
+	for (int done = 0; mm && done <= n; done += VMMAP_MAX) {
+		int want = n - done < VMMAP_MAX ? n - done : VMMAP_MAX;
+		count = mm_describe(mm, done, buf, want);
+		int copy = count - done < want ? count - done : want;
+		if (copy <= 0)
+			break;
+		if (copy_to_user(ubuf + (uint64_t)done * sizeof(*buf), buf,
+				 (size_t)copy * sizeof(*buf)) < 0) {
 			count = -EFAULT;
+			break;
+		}
 	}
+	if (mm)
+		mm_release(mm);
 	kfree(buf);
 	return count;
 }

@@ -42,6 +42,12 @@
 /* The two RSW bits are the kernel's own; the hardware ignores them. */
 #define PTE_COW  (_UL(1) << 8)   /* read-only copy-on-write share of a writable page */
 #define PTE_ZERO (_UL(1) << 9)   /* maps the shared zero page, read-only */
+/*
+ * An invalid PTE (V clear: the hardware ignores every other bit) with
+ * PTE_PARKED keeps the frame of a page whose area is PROT_NONE now: no
+ * access reaches it, and mprotect brings it back with its contents.
+ */
+#define PTE_PARKED (_UL(1) << 8)
 
 #define PTE_PPN_SHIFT  10
 #define PTE_PPN_MASK   ((_UL(1) << 44) - 1)

@@ -371,7 +371,7 @@ static int ins(struct vma_list *l, uint64_t start, uint64_t end, int prot,
 	struct vma_spec spec = {
 		.start = start, .end = end, .prot = prot, .label = label,
 		.flags = VM_PRIVATE | (label == VMA_STACK ? VM_GROWSDOWN : 0),
-		.backing = { VM_BACKING_ANON },
+		.backing = { .kind = VM_BACKING_ANON },
 	};
 	return vma_insert(l, &spec, out);
 }

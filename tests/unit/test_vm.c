@@ -174,7 +174,7 @@ static void map_rejects(void)
 	CHECK(mm_map_heap(mm, AREA + 2 * PAGE_SIZE) == 0);
 	CHECK(mm_map_heap(mm, AREA + 8 * PAGE_SIZE) == -EINVAL);   /* one heap only */
 	struct vmmap_entry e[4];
-	CHECK(mm_describe(mm, e, 4) == 3);
+	CHECK(mm_describe(mm, 0, e, 4) == 3);
 	CHECK(e[0].prot == (VMMAP_PROT_R | VMMAP_PROT_W) && e[1].kind == VMMAP_KIND_HEAP);
 	destroy_all_back(mm);
 }
@@ -249,7 +249,7 @@ static void faultaround_stops_at_area_end(void)
 	CHECK(rep.ahead == 11);   /* pages 5..15: the area ends there */
 	CHECK(pt_count_range(mm->tlb.root, AREA, AREA + 64 * PAGE_SIZE) == 16);
 	struct vmmap_entry d;
-	CHECK(mm_describe(mm, &d, 1) == 1 && d.resident == 16);
+	CHECK(mm_describe(mm, 0, &d, 1) == 1 && d.resident == 16);
 	destroy_all_back(mm);
 }
 
@@ -388,7 +388,7 @@ static void fork_copies_with_cow_off(void)
 	CHECK(mm_brk(child, 0) == mm_brk(parent, 0));
 	CHECK(fault(child, AREA + 64 * PAGE_SIZE + 100 * PAGE_SIZE, FAULT_WRITE) == FAULT_OK);
 	struct vmmap_entry d[3];
-	CHECK(mm_describe(child, d, 3) == 3 && d[0].resident == 6 && d[1].resident == 1 &&
+	CHECK(mm_describe(child, 0, d, 3) == 3 && d[0].resident == 6 && d[1].resident == 1 &&
 	      d[2].resident == 2 && d[1].shared == 1 && d[0].shared == 0);
 	mm_destroy(child);
 	CHECK(frame_refcount(ps) == 1);
@@ -410,7 +410,7 @@ static void fork_shares_copy_on_write(void)
 	/* No page was copied: the child cost its tables and bookkeeping only. */
 	CHECK(before - free_frames() < 8);
 	struct vmmap_entry d[3];
-	CHECK(mm_describe(child, d, 3) == 3 && d[0].resident == 6 && d[0].cow == 6 &&
+	CHECK(mm_describe(child, 0, d, 3) == 3 && d[0].resident == 6 && d[0].cow == 6 &&
 	      d[0].shared == 6 && d[0].pss_x1000 == 6 * 500);
 
 	struct fault_report rep;
@@ -497,7 +497,7 @@ static void zero_page_read_then_write(void)
 	CHECK(pte_to_pa(e) == mm_zero_pa && (e & PTE_ZERO) && (e & PTE_R) && !(e & PTE_W));
 	CHECK(free_frames() == before - 2);   /* two table pages, no data frame */
 	struct vmmap_entry d;
-	CHECK(mm_describe(mm, &d, 1) == 1 && d.resident == 0 && d.zero == 1);
+	CHECK(mm_describe(mm, 0, &d, 1) == 1 && d.resident == 0 && d.zero == 1);
 	CHECK(mm_fault(mm, AREA, FAULT_WRITE, 0, &rep) == FAULT_OK && !strcmp(rep.rule, "new page"));
 	e = pte_at(mm, AREA);
 	CHECK(pte_to_pa(e) != mm_zero_pa && (e & PTE_W) && !(e & PTE_ZERO));

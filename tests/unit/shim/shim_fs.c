@@ -183,3 +183,24 @@ void uart_write(const char *buf, size_t n)
 	shim_fs_uart_len += n;
 	shim_fs_uart[shim_fs_uart_len] = '\0';
 }
+
+/*
+ * Page lending and truncation hooks (fs/inode.c, fs/file.c call into mm):
+ * the host has no frame allocator here, so a lent page's extra reference
+ * is only counted, and truncation notices are recorded for the tests.
+ */
+int shim_fs_frame_gets;
+struct inode *shim_fs_truncated_ip;
+uint64_t shim_fs_truncated_size = UINT64_MAX;
+
+void frame_get(uint64_t pa)
+{
+	(void)pa;
+	shim_fs_frame_gets++;
+}
+
+void mm_file_truncated(struct inode *ip, uint64_t size)
+{
+	shim_fs_truncated_ip = ip;
+	shim_fs_truncated_size = size;
+}

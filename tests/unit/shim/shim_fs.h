@@ -21,6 +21,12 @@ struct proc;
 
 /* Pages from page_alloc and objects from kmalloc not yet freed. */
 extern long shim_fs_pages;
+
+/* Page lending: frame_get calls counted; mm_file_truncated's last notice. */
+extern int shim_fs_frame_gets;
+struct inode;
+extern struct inode *shim_fs_truncated_ip;
+extern uint64_t shim_fs_truncated_size;
 extern long shim_fs_objects;
 
 /* Allocations (pages and objects alike) that may still succeed; -1: no limit. */

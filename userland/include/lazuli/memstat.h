@@ -30,10 +30,12 @@ struct memstat {
 #define VMMAP_PROT_R 0x1
 #define VMMAP_PROT_W 0x2
 #define VMMAP_PROT_X 0x4
+#define VMMAP_SHARED 0x8   /* in prot: a shared area (writes reach the file, or a fork) */
 
 #define VMMAP_KIND_IMAGE 1   /* program text or data from the ELF file */
 #define VMMAP_KIND_HEAP  2   /* the sbrk area */
 #define VMMAP_KIND_STACK 3   /* the user stack */
+#define VMMAP_KIND_MMAP  4   /* made by mmap: anonymous (inum 0) or a file */
 
 struct vmmap_entry {
 	uint64_t start;      /* first byte of the area */
@@ -46,6 +48,8 @@ struct vmmap_entry {
 	uint64_t zero;       /* pages mapping the shared zero page (not resident) */
 	uint64_t pss_x1000;  /* proportional pages x 1000: a frame shared n ways counts 1/n */
 	uint64_t guard;      /* bytes below start that nothing may take (a stack's gap) */
+	uint64_t inum;       /* the file's inode number, 0 for anonymous memory */
+	uint64_t offset;     /* the file offset mapped at start (bytes) */
 };
 
 #endif
