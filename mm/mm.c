@@ -623,7 +623,7 @@ int mm_describe(struct mm *mm, int first, struct vmmap_entry *buf, int n)
 	rwsleep_read_lock(&mm->areas_lock);
 	vma_foreach(a, &mm->areas) {
 		if (count >= first && count - first < n) {
-			struct describe_walker d = { .w = { .leaf = describe_leaf } };
+			struct describe_walker d = { .w = { .leaf = describe_leaf, .parked = true } };
 			pt_walk_leaves(mm->tlb.root, a->start, a->end, &d.w);
 			d.e.start = a->start;
 			d.e.end = a->end;
@@ -650,7 +650,7 @@ void mm_usage(struct mm *mm, struct mm_usage *u)
 	*u = (struct mm_usage){ 0 };
 	rwsleep_read_lock(&mm->areas_lock);
 	vma_foreach(a, &mm->areas) {
-		struct describe_walker d = { .w = { .leaf = describe_leaf } };
+		struct describe_walker d = { .w = { .leaf = describe_leaf, .parked = true } };
 		pt_walk_leaves(mm->tlb.root, a->start, a->end, &d.w);
 		u->reserved += a->end - a->start;
 		u->resident += d.e.resident;

@@ -104,6 +104,29 @@ static bool remove_areas(struct mm *mm, uint64_t start, uint64_t end)
 	return changed;
 }
 
+/*
+ * Join a with the area right after it when nothing tells them apart
+ * (mprotect splits areas; putting the same protection back should not
+ * leave the pieces). Caller writes areas.
+ */
+static void merge_next(struct mm *mm, struct vm_area *a)
+{
+	struct vm_area *b = vma_next(&mm->areas, a);
+	if (!b || a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
+	    a->label != b->label || a->backing.kind != b->backing.kind ||
+	    a->backing.ip != b->backing.ip || a == mm->heap || b == mm->heap ||
+	    (b->flags & VM_GROWSDOWN))
+		return;
+	if (a->backing.kind == VM_BACKING_FILE &&
+	    b->backing.pgoff != a->backing.pgoff + (a->end - a->start) / PAGE_SIZE)
+		return;
+	a->end = b->end;
+	a->resident += b->resident;
+	a->zero += b->zero;
+	mm_area_put(b);   /* a holds the same file (and deny-write) already */
+	vma_remove(&mm->areas, b);
+}
+
 /* The checks every range of munmap and mprotect gets: 0 or -EINVAL. */
 static int check_range(uint64_t va, uint64_t len, uint64_t *end)
 {
@@ -280,6 +303,17 @@ int mm_protect(struct mm *mm, uint64_t va, uint64_t len, int prot)
 	}
 	if (changed)   /* some went down, or moved to parking: flush them all */
 		tlb_removed(&mm->tlb);
+	/* Put pieces back together, from the area before the range to the last in it. */
+	struct vm_area *a = va >= PAGE_SIZE ? vma_find(&mm->areas, va - 1) : NULL;
+	if (!a)
+		a = vma_find(&mm->areas, va);
+	while (!err && a && a->start < end) {
+		struct vm_area *next = vma_next(&mm->areas, a);
+		uint64_t before = a->end;
+		merge_next(mm, a);
+		if (a->end == before)
+			a = next;   /* no merge: go on */
+	}
 	rwsleep_write_unlock(&mm->areas_lock);
 	return err;
 }

@@ -426,6 +426,32 @@ static void vma_insert_rejects(void)
 	vma_free_list(&list);
 }
 
+static void vma_split_find_gap(void)
+{
+	vma_reset();
+	struct vm_area *a, *b;
+	CHECK(ins(&list, 0x10000, 0x20000, PROT_READ, VMA_IMAGE, &a) == 0);
+	CHECK(vma_split(&list, a, 0x10000, &b) == -EINVAL);
+	CHECK(vma_split(&list, a, 0x18001, &b) == -EINVAL);
+	CHECK(vma_split(&list, a, 0x18000, &b) == 0);
+	CHECK(a->end == 0x18000 && b->start == 0x18000 && b->end == 0x20000 && a->next == b);
+	CHECK(vma_find(&list, 0x18000) == b && vma_find(&list, 0x17fff) == a);
+	uint64_t s0 = 0x100000000UL;
+	CHECK(ins(&list, s0, s0 + 0x10000, PROT_READ, VMA_STACK, NULL) == 0);
+	/* Gaps: [0x20000, s0 - guard) is the only big one; the highest fit is taken. */
+	uint64_t at = 0;
+	CHECK(vma_find_gap(&list, 0x3000, 0x10000, USER_TOP, &at) == 0);
+	CHECK(at == USER_TOP - 0x3000);
+	CHECK(vma_find_gap(&list, 0x3000, 0x10000, s0, &at) == 0 && at == s0 - VMA_GUARD_SIZE - 0x3000);
+	CHECK(vma_find_gap(&list, s0, 0x10000, s0, &at) == -ENOMEM);
+	CHECK(vma_range_free(&list, 0x20000, 0x30000));
+	CHECK(!vma_range_free(&list, 0x1f000, 0x21000));
+	CHECK(!vma_range_free(&list, s0 - PAGE_SIZE, s0));   /* the guard gap */
+	vma_remove(&list, b);
+	CHECK(vma_find(&list, 0x18000) == NULL && a->next != NULL);
+	vma_free_list(&list);
+}
+
 static void vma_copy(void)
 {
 	vma_reset();
@@ -524,6 +550,7 @@ int main(void)
 	RUN(pt_superpages);
 	RUN(vma_insert_sorted_and_find);
 	RUN(vma_insert_rejects);
+	RUN(vma_split_find_gap);
 	RUN(vma_copy);
 	RUN(brk_edges);
 	RUN(kmalloc_classes);

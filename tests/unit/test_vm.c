@@ -15,6 +15,7 @@
 #include "arch/riscv/sv39.h"
 #include "lib/errno.h"
 #include "tests/unit/shim/shim_tlb.h"
+#include "tests/unit/shim/shim_file.h"
 #include "userland/include/lazuli/memstat.h"
 #include "check.h"
 
@@ -626,6 +627,214 @@ static void memstat_counts_untouched_heap(void)
 	destroy_all_back(mm);
 }
 
+
+/* ---- files, mmap, munmap, mprotect ---- */
+
+static struct vm_backing file_at(struct inode *ip, uint64_t pgoff)
+{
+	return (struct vm_backing){ .kind = VM_BACKING_FILE, .ip = ip, .pgoff = pgoff };
+}
+
+static unsigned char byte_at(uint64_t pa, uint64_t off) { return ((unsigned char *)pa_to_kva(pa))[off]; }
+
+/* Shared: the file's own frame, writable. Private: the same frame read-only, then a copy. */
+static void file_shared_and_private(void)
+{
+	sim_reset();
+	struct inode *ip = shim_file_new(3 * PAGE_SIZE + 100, 7);
+	struct mm *mm = mm_create();
+	struct vm_backing b = file_at(ip, 1);
+	long sh = mm_mmap(mm, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, VM_SHARED | VM_MAYWRITE, &b);
+	long pr = mm_mmap(mm, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, VM_PRIVATE, &b);
+	CHECK(sh > 0 && pr > 0 && sh != pr && ip->ref == 3);
+	struct fault_report rep;
+	CHECK(mm_fault(mm, (uint64_t)sh, FAULT_WRITE, 0, &rep) == FAULT_OK && !strcmp(rep.rule, "file page"));
+	CHECK(pte_to_pa(pte_at(mm, (uint64_t)sh)) == ip->frames[1] && (pte_at(mm, (uint64_t)sh) & PTE_W));
+	CHECK(mm_fault(mm, (uint64_t)pr, FAULT_READ, 0, &rep) == FAULT_OK && !strcmp(rep.rule, "file page"));
+	pte_t e = pte_at(mm, (uint64_t)pr);
+	CHECK(pte_to_pa(e) == ip->frames[1] && !(e & PTE_W) && (e & PTE_COW));
+	CHECK(mm_fault(mm, (uint64_t)pr + 5, FAULT_WRITE, 0, &rep) == FAULT_OK && !strcmp(rep.rule, "cow copy"));
+	CHECK(pte_to_pa(pte_at(mm, (uint64_t)pr)) != ip->frames[1]);
+	CHECK(byte_at(pte_to_pa(pte_at(mm, (uint64_t)pr)), 9) == (((PAGE_SIZE + 9) & 0xff) ^ 7));
+	/* A first write to a private file page copies at once. */
+	CHECK(mm_fault(mm, (uint64_t)pr + PAGE_SIZE, FAULT_WRITE, 0, &rep) == FAULT_OK &&
+	      !strcmp(rep.rule, "file cow"));
+	CHECK(pte_to_pa(pte_at(mm, (uint64_t)pr + PAGE_SIZE)) != ip->frames[2]);
+	mm_destroy(mm);
+	CHECK(ip->ref == 1 && frame_refcount(ip->frames[1]) == 1);
+	shim_file_free(ip);
+	CHECK(free_frames() == baseline);
+}
+
+/* The partial last page reads as the file's (zero-tailed) page; a page wholly past EOF kills. */
+static void file_end_rules(void)
+{
+	sim_reset();
+	struct inode *ip = shim_file_new(PAGE_SIZE + 10, 1);
+	struct mm *mm = mm_create();
+	struct vm_backing b = file_at(ip, 0);
+	long va = mm_mmap(mm, 0, 4 * PAGE_SIZE, PROT_READ, VM_PRIVATE, &b);
+	struct fault_report rep;
+	CHECK(mm_fault(mm, (uint64_t)va + PAGE_SIZE + 20, FAULT_READ, 0, &rep) == FAULT_OK);
+	CHECK(byte_at(pte_to_pa(pte_at(mm, (uint64_t)va + PAGE_SIZE)), 20) == 0);
+	CHECK(mm_fault(mm, (uint64_t)va + 2 * PAGE_SIZE, FAULT_READ, 0, &rep) == FAULT_SEGV);
+	CHECK(!strcmp(rep.rule, "beyond end of file"));
+	/* Truncation takes the pages past the new end out of every mapping. */
+	CHECK(mm_fault(mm, (uint64_t)va, FAULT_READ, 0, &rep) == FAULT_OK);
+	shim_file_truncate(ip, 0);
+	mm_file_truncated(ip, 0);
+	CHECK(pte_at(mm, (uint64_t)va) == 0 && pte_at(mm, (uint64_t)va + PAGE_SIZE) == 0);
+	CHECK(mm_fault(mm, (uint64_t)va, FAULT_READ, 0, &rep) == FAULT_SEGV);
+	mm_destroy(mm);
+	shim_file_free(ip);
+	CHECK(free_frames() == baseline);
+}
+
+/* munmap splits at both edges and in the middle; an unmapped range is fine. */
+static void unmap_splits(void)
+{
+	sim_reset();
+	struct mm *mm = mm_create();
+	mm_set_faultaround(0);
+	long va = mm_mmap(mm, 0, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE, VM_PRIVATE, NULL);
+	CHECK(va > 0 && page_aligned((uint64_t)va));
+	for (int i = 0; i < 8; i++)
+		CHECK(fault(mm, (uint64_t)va + (uint64_t)i * PAGE_SIZE, FAULT_WRITE) == FAULT_OK);
+	CHECK(mm_unmap(mm, (uint64_t)va + 3 * PAGE_SIZE, 2 * PAGE_SIZE) == 0);   /* middle */
+	CHECK(mm_unmap(mm, (uint64_t)va, PAGE_SIZE) == 0);                        /* low end */
+	CHECK(mm_unmap(mm, (uint64_t)va + 7 * PAGE_SIZE, 1) == 0);                /* high end */
+	CHECK(mm_unmap(mm, (uint64_t)va + 3 * PAGE_SIZE, PAGE_SIZE) == 0);        /* a hole */
+	struct vmmap_entry d[4];
+	CHECK(mm_describe(mm, 0, d, 4) == 2);
+	CHECK(d[0].start == (uint64_t)va + PAGE_SIZE && d[0].end == (uint64_t)va + 3 * PAGE_SIZE &&
+	      d[0].resident == 2);
+	CHECK(d[1].start == (uint64_t)va + 5 * PAGE_SIZE && d[1].end == (uint64_t)va + 7 * PAGE_SIZE &&
+	      d[1].resident == 2);
+	CHECK(fault(mm, (uint64_t)va + 3 * PAGE_SIZE, FAULT_READ) == FAULT_SEGV);
+	CHECK(fault(mm, (uint64_t)va, FAULT_READ) == FAULT_SEGV);
+	CHECK(mm_unmap(mm, (uint64_t)va + 1, PAGE_SIZE) == -EINVAL);
+	CHECK(mm_unmap(mm, (uint64_t)va, 0) == -EINVAL);
+	CHECK(mm_unmap(mm, USER_TOP - PAGE_SIZE, 2 * PAGE_SIZE) == -EINVAL);
+	destroy_all_back(mm);
+}
+
+/* mprotect down kills, up again works, PROT_NONE keeps the contents. */
+static void protect_down_up_none(void)
+{
+	sim_reset();
+	struct mm *mm = mm_create();
+	long va = mm_mmap(mm, 0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, VM_PRIVATE, NULL);
+	CHECK(mm_write(mm, (uint64_t)va + PAGE_SIZE, "keep", 5) == 0);
+	CHECK(mm_protect(mm, (uint64_t)va + PAGE_SIZE, PAGE_SIZE, PROT_READ) == 0);
+	CHECK(fault(mm, (uint64_t)va + PAGE_SIZE, FAULT_WRITE) == FAULT_SEGV);
+	CHECK(!(pte_at(mm, (uint64_t)va + PAGE_SIZE) & PTE_W));
+	CHECK(mm_protect(mm, (uint64_t)va, 4 * PAGE_SIZE, PROT_NONE) == 0);
+	pte_t *e = pt_walk(mm->tlb.root, (uint64_t)va + PAGE_SIZE, false);
+	CHECK(e && !(*e & PTE_V) && (*e & PTE_PARKED));
+	CHECK(fault(mm, (uint64_t)va + PAGE_SIZE, FAULT_READ) == FAULT_SEGV);
+	CHECK(mm_write(mm, (uint64_t)va + PAGE_SIZE, "x", 1) == -EFAULT);
+	/* A fork meanwhile shares the parked page; back up, a write copies. */
+	struct mm *child = mm_fork(mm);
+	CHECK(mm_protect(mm, (uint64_t)va, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE) == 0);
+	uint64_t pa = pte_to_pa(pte_at(mm, (uint64_t)va + PAGE_SIZE));
+	CHECK(!strcmp(pa_to_kva(pa), "keep") && (pte_at(mm, (uint64_t)va + PAGE_SIZE) & PTE_COW));
+	CHECK(fault(mm, (uint64_t)va + PAGE_SIZE, FAULT_WRITE) == FAULT_OK);
+	CHECK(pte_to_pa(pte_at(mm, (uint64_t)va + PAGE_SIZE)) != pa);   /* the child still has it */
+	struct vmmap_entry d[4];
+	CHECK(mm_describe(child, 0, d, 4) == 1 && d[0].resident == 1);   /* pieces merged again */
+	mm_destroy(child);
+	CHECK(mm_protect(mm, (uint64_t)va, 4 * PAGE_SIZE, PROT_WRITE | PROT_EXEC) == -EINVAL);
+	CHECK(mm_protect(mm, (uint64_t)va - PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ) == -ENOMEM);
+	destroy_all_back(mm);
+}
+
+/* W on a shared file area needs VM_MAYWRITE, at mmap and at mprotect. */
+static void shared_write_needs_maywrite(void)
+{
+	sim_reset();
+	struct inode *ip = shim_file_new(PAGE_SIZE, 3);
+	struct mm *mm = mm_create();
+	struct vm_backing b = file_at(ip, 0);
+	CHECK(mm_mmap(mm, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, VM_SHARED, &b) == -EACCES);
+	long va = mm_mmap(mm, 0, PAGE_SIZE, PROT_READ, VM_SHARED, &b);
+	CHECK(va > 0 && mm_protect(mm, (uint64_t)va, PAGE_SIZE, PROT_READ | PROT_WRITE) == -EACCES);
+	long pv = mm_mmap(mm, 0, PAGE_SIZE, PROT_READ, VM_PRIVATE, &b);
+	CHECK(pv > 0 && mm_protect(mm, (uint64_t)pv, PAGE_SIZE, PROT_READ | PROT_WRITE) == 0);
+	mm_destroy(mm);
+	shim_file_free(ip);
+	CHECK(free_frames() == baseline);
+}
+
+/* A program's text keeps writers out; the file cannot be mapped so while open for writing. */
+static void denywrite_text(void)
+{
+	sim_reset();
+	struct inode *ip = shim_file_new(2 * PAGE_SIZE, 5);
+	struct mm *mm = mm_create();
+	struct vm_backing b = file_at(ip, 0);
+	ip->writers = 1;
+	CHECK(mm_mmap(mm, 0x10000, PAGE_SIZE, PROT_READ | PROT_EXEC,
+		      VM_PRIVATE | VM_DENYWRITE | VM_FIXED, &b) == -ETXTBSY);
+	ip->writers = 0;
+	CHECK(mm_mmap(mm, 0x10000, 2 * PAGE_SIZE, PROT_READ | PROT_EXEC,
+		      VM_PRIVATE | VM_DENYWRITE | VM_FIXED, &b) == 0x10000);
+	CHECK(ip->text == 1);
+	struct mm *child = mm_fork(mm);
+	CHECK(ip->text == 2 && ip->ref == 3);
+	CHECK(mm_unmap(mm, 0x11000, PAGE_SIZE) == 0 && ip->text == 2);   /* split, then half gone */
+	mm_destroy(child);
+	mm_destroy(mm);
+	CHECK(ip->text == 0 && ip->ref == 1);
+	shim_file_free(ip);
+	CHECK(free_frames() == baseline);
+}
+
+/* The hint is kept when free; MAP_FIXED replaces; no gap past the stack's. */
+static void mmap_placement(void)
+{
+	sim_reset();
+	struct mm *mm = mm_create();
+	uint64_t stack = USER_STACK_TOP - USER_STACK_DEFAULT;
+	CHECK(mm_map(mm, stack, USER_STACK_DEFAULT, PROT_READ | PROT_WRITE,
+		     VM_PRIVATE | VM_GROWSDOWN, NULL) == 0);
+	CHECK(mm_map_heap(mm, 0x20000) == 0);
+	long a = mm_mmap(mm, 0x40000000, PAGE_SIZE, PROT_READ, VM_PRIVATE, NULL);
+	CHECK(a == 0x40000000);
+	long b = mm_mmap(mm, 0x40000000, PAGE_SIZE, PROT_READ, VM_PRIVATE, NULL);
+	CHECK(b > 0 && b != a && (uint64_t)b + PAGE_SIZE <= stack - USER_STACK_GUARD);
+	long c = mm_mmap(mm, 0, 3 * PAGE_SIZE, PROT_READ, VM_PRIVATE, NULL);
+	CHECK(c > 0 && (uint64_t)c + 3 * PAGE_SIZE <= (uint64_t)b);   /* top-down, below b */
+	CHECK(mm_write(mm, (uint64_t)a, "old", 4) == 0);
+	long f = mm_mmap(mm, (uint64_t)a, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, VM_PRIVATE | VM_FIXED, NULL);
+	CHECK(f == a && pte_at(mm, (uint64_t)a) == 0);   /* the old page went */
+	CHECK(mm_mmap(mm, stack - PAGE_SIZE, PAGE_SIZE, PROT_READ, VM_PRIVATE | VM_FIXED, NULL) == -ENOMEM);
+	CHECK(mm_mmap(mm, 0x123, PAGE_SIZE, PROT_READ, VM_PRIVATE | VM_FIXED, NULL) == -EINVAL);
+	CHECK(mm_mmap(mm, 0, 0, PROT_READ, VM_PRIVATE, NULL) == -EINVAL);
+	CHECK(mm_mmap(mm, 0, PAGE_SIZE, PROT_READ, VM_PRIVATE | VM_SHARED, NULL) == -EINVAL);
+	CHECK(mm_mmap(mm, 0, PAGE_SIZE, PROT_WRITE | PROT_EXEC, VM_PRIVATE, NULL) == -EINVAL);
+	CHECK(mm_mmap(mm, 0, USER_TOP, PROT_READ, VM_PRIVATE, NULL) == -ENOMEM);
+	/* MAP_FIXED over the heap: the heap ends there. */
+	CHECK(mm_brk(mm, 4 * PAGE_SIZE) == 0x20000);
+	CHECK(mm_mmap(mm, 0x22000, PAGE_SIZE, PROT_READ, VM_PRIVATE | VM_FIXED, NULL) == 0x22000);
+	CHECK(mm_brk(mm, 0) == 0x22000);
+	destroy_all_back(mm);
+}
+
+/* Shared anonymous memory stays shared across fork. */
+static void shared_anon_across_fork(void)
+{
+	sim_reset();
+	struct mm *mm = mm_create();
+	long va = mm_mmap(mm, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, VM_SHARED, NULL);
+	CHECK(fault(mm, (uint64_t)va, FAULT_READ) == FAULT_OK);   /* no zero page when shared */
+	CHECK(!(pte_at(mm, (uint64_t)va) & PTE_ZERO) && (pte_at(mm, (uint64_t)va) & PTE_W));
+	struct mm *child = mm_fork(mm);
+	CHECK(pte_to_pa(pte_at(child, (uint64_t)va)) == pte_to_pa(pte_at(mm, (uint64_t)va)));
+	CHECK(pte_at(child, (uint64_t)va) & PTE_W);
+	mm_destroy(child);
+	destroy_all_back(mm);
+}
+
 int main(void)
 {
 	RUN(decide_rows);
@@ -651,6 +860,14 @@ int main(void)
 	RUN(faults_outside_user_space);
 	RUN(stack_guard_gap);
 	RUN(memstat_counts_untouched_heap);
+	RUN(file_shared_and_private);
+	RUN(file_end_rules);
+	RUN(unmap_splits);
+	RUN(protect_down_up_none);
+	RUN(shared_write_needs_maywrite);
+	RUN(denywrite_text);
+	RUN(mmap_placement);
+	RUN(shared_anon_across_fork);
 	free(ram);
 	free(meta);
 	return CHECK_EXIT();
