@@ -338,13 +338,13 @@ static bool test_file_rw(void)
 /* Write one byte at off through the kernel interface; result of writei. */
 static long poke(struct inode *ip, uint64_t off, char c)
 {
-	return inode_writei(ip, IO_KERNEL, U(&c), off, 1);
+	return inode_writei(ip, &c, off, 1);
 }
 
 static char peek(struct inode *ip, uint64_t off)
 {
 	char c = '?';
-	inode_readi(ip, IO_KERNEL, U(&c), off, 1);
+	inode_readi(ip, &c, off, 1);
 	return c;
 }
 
@@ -363,7 +363,7 @@ static bool test_growth_holes(void)
 	CHECK_EQ(ip->size, 5 * PAGE_SIZE + 8);
 	CHECK_EQ(shim_fs_pages, base + 1);
 	memset(buf, 'x', sizeof(buf));
-	CHECK_EQ(inode_readi(ip, IO_KERNEL, U(buf), 2 * PAGE_SIZE, PAGE_SIZE), PAGE_SIZE);
+	CHECK_EQ(inode_readi(ip, buf, 2 * PAGE_SIZE, PAGE_SIZE), PAGE_SIZE);
 	for (size_t i = 0; i < PAGE_SIZE; i++)
 		CHECK(buf[i] == 0, "hole byte %zu is %d", i, buf[i]);
 	CHECK(peek(ip, 5 * PAGE_SIZE + 6) == 0, "byte before the write");
@@ -381,10 +381,10 @@ static bool test_growth_holes(void)
 	CHECK(peek(ip, first_dind + PAGE_SIZE) == 0, "hole in the double-indirect range");
 
 	CHECK_EQ(poke(ip, INODE_MAX_SIZE, 'E'), -EFBIG);
-	CHECK_EQ(inode_writei(ip, IO_KERNEL, U("12345678"), INODE_MAX_SIZE - 4, 8), 4);
-	CHECK_EQ(inode_readi(ip, IO_KERNEL, U(buf), INODE_MAX_SIZE - 4, 8), 4);
-	CHECK_EQ(inode_readi(ip, IO_KERNEL, U(buf), INODE_MAX_SIZE + 100, 8), 0);
-	CHECK_EQ(inode_writei(ip, IO_KERNEL, U(buf), 0, 0), 0);
+	CHECK_EQ(inode_writei(ip, "12345678", INODE_MAX_SIZE - 4, 8), 4);
+	CHECK_EQ(inode_readi(ip, buf, INODE_MAX_SIZE - 4, 8), 4);
+	CHECK_EQ(inode_readi(ip, buf, INODE_MAX_SIZE + 100, 8), 0);
+	CHECK_EQ(inode_writei(ip, buf, 0, 0), 0);
 
 	inode_truncate(ip);
 	CHECK_EQ(ip->size, 0);
