@@ -18,8 +18,7 @@ static struct inode *root;   /* [I] after dir_make_root */
  */
 static void read_entry(struct inode *dp, uint64_t off, struct dirent *de)
 {
-	long r = inode_readi(dp, IO_KERNEL, (uint64_t)(uintptr_t)de, off,
-	                     DIRENT_SIZE);
+	long r = inode_readi(dp, de, off, DIRENT_SIZE);
 	if (r != (long)DIRENT_SIZE)
 		panic("dir: short read of inode %u at %lu", dp->inum,
 		      (unsigned long)off);
@@ -34,8 +33,7 @@ static int write_entry(struct inode *dp, uint64_t off, const char *name,
 	memset(&de, 0, sizeof(de));
 	de.inum = inum;
 	memcpy(de.name, name, strnlen(name, DIRSIZ));
-	long r = inode_writei(dp, IO_KERNEL, (uint64_t)(uintptr_t)&de, off,
-	                      DIRENT_SIZE);
+	long r = inode_writei(dp, &de, off, DIRENT_SIZE);
 	return r == (long)DIRENT_SIZE ? 0 : -ENOMEM;
 }
 
@@ -87,8 +85,7 @@ void dir_remove(struct inode *dp, uint64_t off)
 
 	memset(&de, 0, sizeof(de));
 	/* Overwriting a record inside the size allocates nothing. */
-	if (inode_writei(dp, IO_KERNEL, (uint64_t)(uintptr_t)&de, off,
-	                 DIRENT_SIZE) != (long)DIRENT_SIZE)
+	if (inode_writei(dp, &de, off, DIRENT_SIZE) != (long)DIRENT_SIZE)
 		panic("dir: cannot clear record at %lu", (unsigned long)off);
 }
 

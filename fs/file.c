@@ -137,6 +137,9 @@ int file_open_at(struct inode *dir, const char *path, int flags,
 	 */
 	bool truncating = (flags & O_TRUNC) && ip->type == T_FILE;
 	if (ip->type == T_FILE && (writable || truncating)) {
+		/* A truncation is one step for reads and writes through files. */
+		if (truncating)
+			inode_io_lock(ip);
 		inode_lock(ip);
 		err = ip->text ? -ETXTBSY : 0;
 		if (!err && writable)
@@ -144,13 +147,15 @@ int file_open_at(struct inode *dir, const char *path, int flags,
 		if (!err && truncating)
 			inode_truncate(ip);
 		inode_unlock(ip);
+		if (!err && truncating)
+			mm_file_truncated(ip, 0);   /* no mapping keeps a page past the end */
+		if (truncating)
+			inode_io_unlock(ip);
 		if (err) {
 			f->writable = false;   /* it was never counted as a writer */
 			file_close(f);         /* drops our inode reference too */
 			return err;
 		}
-		if (truncating)
-			mm_file_truncated(ip, 0);   /* no mapping keeps a page past the end */
 	}
 	*out = f;
 	return 0;
@@ -178,11 +183,12 @@ long file_read(struct file *f, uint64_t udst, size_t n)
 		break;
 	}
 
-	inode_lock(f->ip);
-	long r = inode_readi(f->ip, IO_USER, udst, f->off, n);
+	/* io, not the inode's lock: the copy may fault on a mapping of this file. */
+	inode_io_lock(f->ip);
+	long r = inode_read_user(f->ip, udst, f->off, n);
 	if (r > 0)
 		f->off += (uint64_t)r;
-	inode_unlock(f->ip);
+	inode_io_unlock(f->ip);
 	return r;
 }
 
@@ -204,11 +210,11 @@ long file_write(struct file *f, uint64_t usrc, size_t n)
 		break;
 	}
 
-	inode_lock(f->ip);
-	long r = inode_writei(f->ip, IO_USER, usrc, f->off, n);
+	inode_io_lock(f->ip);
+	long r = inode_write_user(f->ip, usrc, f->off, n);
 	if (r > 0)
 		f->off += (uint64_t)r;
-	inode_unlock(f->ip);
+	inode_io_unlock(f->ip);
 	return r;
 }
 

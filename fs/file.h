@@ -9,9 +9,17 @@
  * Lock legend:
  *   [F] file_lock (a spinlock inside file.c)
  *   [I] immutable after the file is opened
- *   [L] f->ip->lock (the inode's sleeplock), for FILE_INODE
+ *   [O] f->ip->io (the inode's I/O sleeplock), for FILE_INODE
  *
  * Lock order: file_lock is a leaf: nothing else is taken under it.
+ *
+ * Concurrent read/write calls through one struct file (shared by fork or
+ * dup) are serialized by the inode's io lock for their whole length, user
+ * copies included: each call reads or writes a contiguous range starting
+ * at the offset the previous call left, and the offset ends advanced by
+ * exactly the bytes moved. Calls through different open files of one
+ * inode are serialized the same way, so a read sees all or none of any
+ * one write(). Only the inode's own lock is dropped between pages.
  */
 #ifndef FS_FILE_H
 #define FS_FILE_H
@@ -41,7 +49,7 @@ struct file {
 	bool           writable; /* [I] */
 	struct inode  *ip;       /* [I] FILE_INODE, FILE_DEVICE */
 	struct pipe   *pipe;     /* [I] FILE_PIPE */
-	uint64_t       off;      /* [L] FILE_INODE: where the next I/O goes */
+	uint64_t       off;      /* [O] FILE_INODE: where the next I/O goes */
 };
 
 /*

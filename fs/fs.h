@@ -60,8 +60,11 @@ uint64_t inode_size(struct inode *ip);
  * holding page pgno of regular file ip, with a new reference that the
  * caller gives back with frame_put. A hole gets a zeroed frame, which is
  * the file's own from then on. Bytes past the end of the file in the last
- * page are zero. 0, -ENXIO (the page lies wholly at or past the end of the
- * file), -ENOMEM. Takes the inode's lock inside: may sleep.
+ * page are zero, unless a shared mapping stored there (those never become
+ * file contents: growing the file zeroes them first). 0, -ENXIO (the page
+ * lies wholly at or past the end of the file), -ENOMEM. Takes the inode's
+ * lock inside: may sleep. fs never holds that lock across a user copy, so
+ * a fault inside read() or write() may call this.
  */
 int  inode_page_frame(struct inode *ip, uint64_t pgno, uint64_t *pa);
 

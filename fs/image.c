@@ -73,7 +73,7 @@ static int unpack_file(struct inode *dir, const char *path,
 	if (err)
 		return err;
 	inode_lock(ip);
-	long r = inode_writei(ip, IO_KERNEL, (uint64_t)(uintptr_t)data, 0, size);
+	long r = inode_writei(ip, data, 0, size);
 	inode_unlock(ip);
 	inode_put(ip);
 	if (r < 0)

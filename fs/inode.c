@@ -71,6 +71,7 @@ int inode_alloc(short type, short major, short minor, struct inode **out)
 	ip->minor = minor;
 	ip->ref = 1;
 	sleep_init(&ip->lock, "inode");
+	sleep_init(&ip->io, "inode io");
 
 	spin_lock(&itable_lock);
 	int err = claim_inum(ip);
@@ -161,22 +162,14 @@ void inode_unlock(struct inode *ip)
 	sleep_unlock(&ip->lock);
 }
 
-/* Copy n bytes from kernel src to dst in space; 0 or -EFAULT. */
-static int copy_out(enum io_space space, uint64_t dst, const void *src, size_t n)
+void inode_io_lock(struct inode *ip)
 {
-	if (space == IO_USER)
-		return copy_to_user(dst, src, n);
-	memcpy((void *)(uintptr_t)dst, src, n);
-	return 0;
+	sleep_lock(&ip->io);
 }
 
-/* Copy n bytes from src in space to kernel dst; 0 or -EFAULT. */
-static int copy_in(enum io_space space, void *dst, uint64_t src, size_t n)
+void inode_io_unlock(struct inode *ip)
 {
-	if (space == IO_USER)
-		return copy_from_user(dst, src, n);
-	memcpy(dst, (const void *)(uintptr_t)src, n);
-	return 0;
+	sleep_unlock(&ip->io);
 }
 
 /* Bytes from pos to the end of its page, at most left. */
@@ -186,66 +179,151 @@ static size_t chunk_in_page(uint64_t pos, size_t left)
 	return chunk < left ? chunk : left;
 }
 
-long inode_readi(struct inode *ip, enum io_space space, uint64_t dst,
-                 uint64_t off, size_t n)
+long inode_readi(struct inode *ip, void *dst, uint64_t off, size_t n)
 {
 	if (off >= ip->size)
 		return 0;
 	if (n > ip->size - off)
 		n = ip->size - off;
 
-	size_t done = 0;
-	while (done < n) {
+	for (size_t done = 0; done < n; ) {
 		uint64_t pos = off + done;
-		size_t in_page = pos % PAGE_SIZE;
 		size_t chunk = chunk_in_page(pos, n - done);
-
 		const uint8_t *page = pagemap_lookup(&ip->pages, pos / PAGE_SIZE);
-		const void *from = page ? page + in_page : zero_page;
-		if (copy_out(space, dst + done, from, chunk) < 0)
-			return done ? (long)done : -EFAULT;
+
+		memcpy((uint8_t *)dst + done, page ? page + pos % PAGE_SIZE : zero_page, chunk);
 		done += chunk;
 	}
-	return (long)done;
+	return (long)n;
 }
 
-long inode_writei(struct inode *ip, enum io_space space, uint64_t src,
-                  uint64_t off, size_t n)
+/*
+ * The file is about to grow to cover pos (> size). Bytes past the size
+ * may not be zero in the page holding the end of the file: a shared
+ * mapping can store into the part of the last page past the end (mm maps
+ * the file's own frame). Zero that part, up to pos or the end of the page,
+ * so the growth does not uncover them. No data page lies wholly past the
+ * size (a page is created only to take bytes that then extend the size, or
+ * below it by inode_page_frame), so the rest of the gap is holes, which
+ * read as zeros. Caller holds ip->lock.
+ */
+static void zero_gap(struct inode *ip, uint64_t pos)
+{
+	uint64_t from = ip->size;
+	if (from % PAGE_SIZE == 0)
+		return;   /* the last page is full: nothing past the end in it */
+	uint8_t *page = pagemap_lookup(&ip->pages, from / PAGE_SIZE);
+	uint64_t page_end = from - from % PAGE_SIZE + PAGE_SIZE;
+	uint64_t to = pos < page_end ? pos : page_end;
+	if (page)
+		memset(page + from % PAGE_SIZE, 0, to - from);
+}
+
+/*
+ * Store chunk bytes of src at pos, all within one file page, growing the
+ * file to cover them. Caller holds ip->lock. 0, or -ENOMEM (nothing stored,
+ * the size unchanged).
+ */
+static int store_chunk(struct inode *ip, uint64_t pos, const void *src, size_t chunk)
+{
+	uint8_t *page = pagemap_populate(&ip->pages, pos / PAGE_SIZE);
+	if (page == NULL)
+		return -ENOMEM;
+	if (pos > ip->size)
+		zero_gap(ip, pos);
+	memcpy(page + pos % PAGE_SIZE, src, chunk);
+	if (pos + chunk > ip->size)
+		ip->size = pos + chunk;
+	return 0;
+}
+
+/* How much of an n-byte write at off fits below INODE_MAX_SIZE; -EFBIG if none. */
+static long clip_write(uint64_t off, size_t n)
 {
 	if (off >= INODE_MAX_SIZE)
 		return n ? -EFBIG : 0;
-	if (n > INODE_MAX_SIZE - off)
-		n = INODE_MAX_SIZE - off;
+	return (long)(n < INODE_MAX_SIZE - off ? n : INODE_MAX_SIZE - off);
+}
+
+long inode_writei(struct inode *ip, const void *src, uint64_t off, size_t n)
+{
+	long fit = clip_write(off, n);
+	if (fit <= 0)
+		return fit;
+
+	size_t done = 0;
+	int err = 0;
+	while (done < (size_t)fit && !err) {
+		size_t chunk = chunk_in_page(off + done, (size_t)fit - done);
+		err = store_chunk(ip, off + done, (const uint8_t *)src + done, chunk);
+		if (!err)
+			done += chunk;
+	}
+	return done ? (long)done : err;
+}
+
+/*
+ * The user-memory copies. ip->lock is held only while bytes move between
+ * the file's page and the bounce page, never during copy_to_user or
+ * copy_from_user: the user buffer may be a mapping of this very file, and
+ * a fault on it calls inode_page_frame, which takes ip->lock (a deadlock
+ * if we held it). ip->io, which the caller holds, keeps other reads and
+ * writes through open files out, so the whole call is still one step for
+ * them; nothing mm calls takes ip->io.
+ */
+long inode_read_user(struct inode *ip, uint64_t udst, uint64_t off, size_t n)
+{
+	if (n == 0 || off >= inode_size(ip))
+		return 0;
+	uint8_t *bounce = kmalloc(PAGE_SIZE);
+	if (bounce == NULL)
+		return -ENOMEM;
 
 	size_t done = 0;
 	long err = 0;
 	while (done < n) {
 		uint64_t pos = off + done;
-		size_t in_page = pos % PAGE_SIZE;
-		size_t chunk = chunk_in_page(pos, n - done);
-
-		uint8_t *page = pagemap_populate(&ip->pages, pos / PAGE_SIZE);
-		if (page == NULL) {
-			err = -ENOMEM;
-			break;
-		}
-		if (copy_in(space, page + in_page, src + done, chunk) < 0) {
-			/*
-			 * The copy may have stored part of the chunk. Bytes past
-			 * the size must stay zero (a later write past them turns
-			 * them into a hole), so wipe what landed there.
-			 */
-			if (pos + chunk > ip->size) {
-				uint64_t from = pos > ip->size ? pos : ip->size;
-				memset(page + from % PAGE_SIZE, 0, pos + chunk - from);
-			}
+		inode_lock(ip);
+		long got = inode_readi(ip, bounce, pos, chunk_in_page(pos, n - done));
+		inode_unlock(ip);
+		if (got == 0)
+			break;   /* end of file (it may have moved: directories) */
+		if (copy_to_user(udst + done, bounce, (size_t)got) < 0) {
 			err = -EFAULT;
 			break;
 		}
-		done += chunk;
-		if (pos + chunk > ip->size)
-			ip->size = pos + chunk;
+		done += (size_t)got;
 	}
+	kfree(bounce);
+	return done ? (long)done : err;
+}
+
+long inode_write_user(struct inode *ip, uint64_t usrc, uint64_t off, size_t n)
+{
+	long fit = clip_write(off, n);
+	if (fit <= 0)
+		return fit;
+	uint8_t *bounce = kmalloc(PAGE_SIZE);
+	if (bounce == NULL)
+		return -ENOMEM;
+
+	size_t done = 0;
+	long err = 0;
+	while (done < (size_t)fit && !err) {
+		uint64_t pos = off + done;
+		size_t chunk = chunk_in_page(pos, (size_t)fit - done);
+		/* From the user first, with no lock: a partial copy stores nothing. */
+		if (copy_from_user(bounce, usrc + done, chunk) < 0) {
+			err = -EFAULT;
+			break;
+		}
+		inode_lock(ip);
+		err = store_chunk(ip, pos, bounce, chunk);
+		inode_unlock(ip);
+		if (!err)
+			done += chunk;
+	}
+	kfree(bounce);
 	return done ? (long)done : err;
 }
 
@@ -280,7 +358,7 @@ uint64_t inode_size(struct inode *ip)
 long inode_read(struct inode *ip, void *dst, uint64_t off, size_t n)
 {
 	inode_lock(ip);
-	long r = inode_readi(ip, IO_KERNEL, (uint64_t)(uintptr_t)dst, off, n);
+	long r = inode_readi(ip, dst, off, n);
 	inode_unlock(ip);
 	return r;
 }

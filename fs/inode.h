@@ -12,10 +12,15 @@
  * Lock legend:
  *   [T] itable_lock (a spinlock inside inode.c)
  *   [L] ip->lock (the inode's sleeplock)
+ *   [O] ip->io (a sleeplock serializing I/O through open files; see below)
  *   [I] immutable after inode_alloc
  *
- * Lock order: a directory's lock before the lock of an inode it names
- * (parent before child); itable_lock last (it is a spinlock).
+ * Lock order: ip->io before ip->lock (and before whatever a page fault in
+ * a user copy takes: mm's locks, then some inode's ip->lock); a
+ * directory's lock before the lock of an inode it names (parent before
+ * child); itable_lock last (it is a spinlock). No user copy runs with an
+ * ip->lock held: a fault on a mapping of the file takes it
+ * (inode_page_frame).
  */
 #ifndef FS_INODE_H
 #define FS_INODE_H
@@ -40,16 +45,14 @@ struct inode {
 	short            major;    /* [I] device number, T_DEVICE only */
 	short            minor;    /* [I] */
 	int              ref;      /* [T] references held in memory */
-	struct sleeplock lock;
+	struct sleeplock lock;     /* never held across a user copy */
+	struct sleeplock io;       /* whole read/write/truncate calls through open files */
 	short            nlink;    /* [L] directory entries naming this inode */
-	uint64_t         size;     /* [L] bytes; bytes past it are zero */
+	uint64_t         size;     /* [L] bytes; growing zeroes what lay past it (zero_gap) */
 	int              writers;  /* [L] open files that may write it (T_FILE) */
 	int              text;     /* [L] running programs mapped from it (inode_deny_write) */
 	struct pagemap   pages;    /* [L] the data */
 };
-
-/* Where the other side of an inode copy lives. */
-enum io_space { IO_KERNEL, IO_USER };
 
 /*
  * A new inode of the given type with nlink 0 and one reference. Until it
@@ -65,21 +68,37 @@ void inode_lock(struct inode *ip);
 void inode_unlock(struct inode *ip);
 
 /*
- * Copy up to n bytes of the file at off to dst (a kernel pointer or a user
- * address, per space). Caller holds ip->lock. Returns the bytes copied
- * (0 at or past end of file), or -EFAULT when nothing could be copied.
+ * ip->io: held across one whole read, write or truncation through an open
+ * file, user copies included; taken before ip->lock, never under it.
  */
-long inode_readi(struct inode *ip, enum io_space space, uint64_t dst,
-                 uint64_t off, size_t n);
+void inode_io_lock(struct inode *ip);
+void inode_io_unlock(struct inode *ip);
 
 /*
- * Copy n bytes from src into the file at off, growing it (a gap reads as
- * zeros). Caller holds ip->lock. Returns the bytes written, which is short
- * only on an error after some progress; -EFBIG past INODE_MAX_SIZE,
- * -ENOMEM, -EFAULT when nothing could be written.
+ * Copy up to n bytes of the file at off into kernel memory dst. Caller
+ * holds ip->lock. Returns the bytes copied (0 at or past end of file).
  */
-long inode_writei(struct inode *ip, enum io_space space, uint64_t src,
-                  uint64_t off, size_t n);
+long inode_readi(struct inode *ip, void *dst, uint64_t off, size_t n);
+
+/*
+ * Copy n bytes from kernel memory src into the file at off, growing it (a
+ * gap reads as zeros). Caller holds ip->lock. Returns the bytes written,
+ * short only when memory ran out after some progress; -EFBIG at or past
+ * INODE_MAX_SIZE, -ENOMEM.
+ */
+long inode_writei(struct inode *ip, const void *src, uint64_t off, size_t n);
+
+/*
+ * The same with user memory at udst / usrc, a page at a time through a
+ * kernel bounce page: ip->lock is taken per page and is never held during
+ * the user copy (the buffer may map this very file; see docs/fs.md).
+ * Caller holds ip->io and not ip->lock. Returns the bytes moved, or when
+ * none could be: -EFAULT (the user copy faulted), -ENOMEM (no bounce page,
+ * or for a write no data page), -EFBIG (write only). A fault after some
+ * progress returns the count so far.
+ */
+long inode_read_user(struct inode *ip, uint64_t udst, uint64_t off, size_t n);
+long inode_write_user(struct inode *ip, uint64_t usrc, uint64_t off, size_t n);
 
 /* Drop all data: size 0, every page freed. Caller holds ip->lock. */
 void inode_truncate(struct inode *ip);

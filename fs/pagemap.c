@@ -4,10 +4,31 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "fs/pagemap.h"
+#include "mm/physmap.h"
 
 /* The first file page reached through each level of the tree. */
 #define FIRST_INDIRECT  ((uint64_t)PAGEMAP_NDIRECT)
 #define FIRST_DINDIRECT (FIRST_INDIRECT + PAGEMAP_PER_INDEX)
+
+/*
+ * Data pages are frames of their own use, FRAME_FILE, so that memstat can
+ * tell the page cache apart from the kernel's other pages; index pages are
+ * plain kernel pages. Both come zero-filled. NULL when memory is exhausted.
+ */
+static void *data_alloc(void)
+{
+	uint64_t pa = frame_alloc_zeroed(FRAME_FILE);
+	return pa ? pa_to_kva(pa) : NULL;
+}
+
+/*
+ * Give a data page back. Drops the file's reference only: a frame lent to
+ * mm (inode_page_frame) lives on until its last mapping goes.
+ */
+static void data_free(void *page)
+{
+	frame_put(kva_to_pa(page));
+}
 
 /*
  * The index page *slot points at, as an array of pointers; a zeroed one is
@@ -59,7 +80,7 @@ void *pagemap_populate(struct pagemap *pm, uint64_t index)
 	if (slot == NULL)
 		return NULL;
 	if (*slot == NULL)
-		*slot = page_alloc();
+		*slot = data_alloc();
 	return *slot;
 }
 
@@ -72,7 +93,7 @@ static void free_index(void *page)
 		return;
 	for (size_t i = 0; i < PAGEMAP_PER_INDEX; i++)
 		if (ind[i])
-			page_free(ind[i]);
+			data_free(ind[i]);
 	page_free(ind);
 }
 
@@ -80,7 +101,7 @@ void pagemap_clear(struct pagemap *pm)
 {
 	for (size_t i = 0; i < PAGEMAP_NDIRECT; i++) {
 		if (pm->direct[i])
-			page_free(pm->direct[i]);
+			data_free(pm->direct[i]);
 		pm->direct[i] = NULL;
 	}
 

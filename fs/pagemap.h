@@ -6,8 +6,9 @@
  *   indirect  -> [512 pages]              file pages 12 .. 523
  *   dindirect -> [512] -> [512 pages]     file pages 524 .. 262667
  *
- * Data pages and index pages all come from page_alloc(), zero-filled, so a
- * page that was never written reads as zeros: a hole costs nothing. With
+ * Data pages (frames of use FRAME_FILE: the page cache memstat counts) and
+ * index pages (page_alloc) come zero-filled, so a page that was never
+ * written reads as zeros: a hole costs nothing. With
  * 4 KiB pages a file can reach about 1 GiB, more than the machine has, so
  * in practice files are limited by memory only.
  *

@@ -25,9 +25,10 @@
 
 /* What a frame is used for; counted separately for memstat. */
 enum frame_use {
-	FRAME_KERNEL = 0,   /* kernel heap, kernel stacks, file data */
+	FRAME_KERNEL = 0,   /* kernel heap, kernel stacks, a file's index pages */
 	FRAME_PT     = 1,   /* page-table pages */
 	FRAME_USER   = 2,   /* mapped into a user address space */
+	FRAME_FILE   = 3,   /* file data (the page cache; fs/pagemap.c), mapped or not */
 	FRAME_USES
 };
 

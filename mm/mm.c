@@ -690,5 +690,6 @@ void mm_stat(struct memstat *st)
 		.zero_mappings = __atomic_load_n(&mm_zero_mappings, __ATOMIC_RELAXED),
 		.cow = mm_cow_on,
 		.zeropage = mm_zeropage_on,
+		.file_frames = fs.by_use[FRAME_FILE],
 	};
 }

@@ -59,6 +59,8 @@ SHELL = [
         dict(name="grep", cmd="ls / | grep ^ec", expect=[r"^echo\s"], reject=[r"^cat\s"]),
         dict(name="missing_command", cmd="nosuchprog", expect=[r"nosuchprog"]),
         dict(name="free_runs", cmd="free", expect=[r"(?i)free"]),
+        # The image's files are in memory: the page cache is never empty.
+        dict(name="free_page_cache", cmd="free", expect=[r"^  page cache +[1-9]\d* pages +\d+ KiB$"]),
     ]),
     # ps (procinfo): init and sh wait, ps runs; every live process has memory.
     dict(name="ps", smp=2, mem="128M", append="", timeout=60, shell=[

@@ -338,13 +338,13 @@ static bool test_file_rw(void)
 /* Write one byte at off through the kernel interface; result of writei. */
 static long poke(struct inode *ip, uint64_t off, char c)
 {
-	return inode_writei(ip, IO_KERNEL, U(&c), off, 1);
+	return inode_writei(ip, &c, off, 1);
 }
 
 static char peek(struct inode *ip, uint64_t off)
 {
 	char c = '?';
-	inode_readi(ip, IO_KERNEL, U(&c), off, 1);
+	inode_readi(ip, &c, off, 1);
 	return c;
 }
 
@@ -363,7 +363,7 @@ static bool test_growth_holes(void)
 	CHECK_EQ(ip->size, 5 * PAGE_SIZE + 8);
 	CHECK_EQ(shim_fs_pages, base + 1);
 	memset(buf, 'x', sizeof(buf));
-	CHECK_EQ(inode_readi(ip, IO_KERNEL, U(buf), 2 * PAGE_SIZE, PAGE_SIZE), PAGE_SIZE);
+	CHECK_EQ(inode_readi(ip, buf, 2 * PAGE_SIZE, PAGE_SIZE), PAGE_SIZE);
 	for (size_t i = 0; i < PAGE_SIZE; i++)
 		CHECK(buf[i] == 0, "hole byte %zu is %d", i, buf[i]);
 	CHECK(peek(ip, 5 * PAGE_SIZE + 6) == 0, "byte before the write");
@@ -381,10 +381,10 @@ static bool test_growth_holes(void)
 	CHECK(peek(ip, first_dind + PAGE_SIZE) == 0, "hole in the double-indirect range");
 
 	CHECK_EQ(poke(ip, INODE_MAX_SIZE, 'E'), -EFBIG);
-	CHECK_EQ(inode_writei(ip, IO_KERNEL, U("12345678"), INODE_MAX_SIZE - 4, 8), 4);
-	CHECK_EQ(inode_readi(ip, IO_KERNEL, U(buf), INODE_MAX_SIZE - 4, 8), 4);
-	CHECK_EQ(inode_readi(ip, IO_KERNEL, U(buf), INODE_MAX_SIZE + 100, 8), 0);
-	CHECK_EQ(inode_writei(ip, IO_KERNEL, U(buf), 0, 0), 0);
+	CHECK_EQ(inode_writei(ip, "12345678", INODE_MAX_SIZE - 4, 8), 4);
+	CHECK_EQ(inode_readi(ip, buf, INODE_MAX_SIZE - 4, 8), 4);
+	CHECK_EQ(inode_readi(ip, buf, INODE_MAX_SIZE + 100, 8), 0);
+	CHECK_EQ(inode_writei(ip, buf, 0, 0), 0);
 
 	inode_truncate(ip);
 	CHECK_EQ(ip->size, 0);
@@ -400,7 +400,7 @@ static bool test_big_file(void)
 {
 	const size_t size = 1024 * 1024 + 123;
 	unsigned char *data = malloc(size), *back = calloc(1, size);
-	long base = shim_fs_pages;
+	long base = shim_fs_pages, base_files = shim_fs_file_pages;
 	struct file *f;
 
 	for (size_t i = 0; i < size; i++)
@@ -410,8 +410,9 @@ static bool test_big_file(void)
 		size_t n = size - at < 10000 ? size - at : 10000;
 		CHECK_EQ(file_write(f, U(data + at), n), n);
 	}
-	/* 257 data pages, one indirect index page. */
+	/* 257 data pages (the page cache), one indirect index page. */
 	CHECK_EQ(shim_fs_pages, base + 257 + 1);
+	CHECK_EQ(shim_fs_file_pages, base_files + 257);
 	file_close(f);
 
 	CHECK_EQ(file_open_at(NULL, "/t5", O_RDONLY, &f), 0);
@@ -463,6 +464,292 @@ static bool test_bad_user_buffers(void)
 	file_close(f);
 	CHECK_EQ(rm("/t6"), 0);
 	free(buf);
+	return true;
+}
+
+/* ---- page lending, ETXTBSY, truncation ----------------------------------- */
+
+/* A lent frame's bytes: the shim's physical addresses are host pointers. */
+static uint8_t *frame_bytes(uint64_t pa)
+{
+	return (uint8_t *)(uintptr_t)pa;
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static bool test_page_frame(void)
+{
+	struct file *f;
+	uint64_t pa, pa2, none = 0;
+	long files = shim_fs_file_pages;
+	int gets = shim_fs_frame_gets;
+
+	CHECK_EQ(file_open_at(NULL, "/t20", O_CREATE | O_RDWR, &f), 0);
+	struct inode *ip = f->ip;
+	CHECK_EQ(inode_page_frame(ip, 0, &none), -ENXIO);   /* empty: page 0 is at the end */
+	f->off = 2 * PAGE_SIZE + 10;
+	CHECK_EQ(file_write(f, U("tail"), 4), 4);           /* size: 2 pages + 14 */
+	CHECK_EQ(shim_fs_file_pages, files + 1);
+
+	/* A hole becomes a zeroed page, the file's own from then on. */
+	CHECK_EQ(inode_page_frame(ip, 0, &pa), 0);
+	CHECK_EQ(shim_fs_file_pages, files + 2);
+	CHECK_EQ(shim_fs_frame_gets, gets + 1);
+	CHECK(all_zero(frame_bytes(pa), PAGE_SIZE), "the hole's page is not zero");
+	f->off = 5;
+	CHECK_EQ(file_write(f, U("x"), 1), 1);
+	CHECK(frame_bytes(pa)[5] == 'x', "a write does not show in the lent frame");
+	CHECK_EQ(inode_page_frame(ip, 0, &pa2), 0);
+	CHECK(pa2 == pa, "page 0 lent twice as different frames");
+	frame_put(pa2);
+
+	/* The last page: the data, then zeros to the end of the page. */
+	CHECK_EQ(inode_page_frame(ip, 2, &pa2), 0);
+	CHECK(memcmp(frame_bytes(pa2) + 10, "tail", 4) == 0, "last page data");
+	CHECK(all_zero(frame_bytes(pa2) + 14, PAGE_SIZE - 14), "the tail is not zero");
+	frame_put(pa2);
+
+	/* Wholly at or past the end, out of the tree's range, not a file. */
+	CHECK_EQ(inode_page_frame(ip, 3, &none), -ENXIO);
+	CHECK_EQ(inode_page_frame(ip, PAGEMAP_MAX_PAGES, &none), -ENXIO);
+	CHECK_EQ(inode_page_frame(ip, UINT64_MAX, &none), -ENXIO);
+	CHECK_EQ(inode_page_frame(dir_root(), 0, &none), -ENXIO);
+	CHECK_EQ(none, 0);
+	shim_fs_alloc_budget = 0;
+	CHECK_EQ(inode_page_frame(ip, 1, &none), -ENOMEM);   /* a hole, no memory */
+	shim_fs_alloc_budget = -1;
+
+	/* O_TRUNC: the file lets its pages go, a lent one lives on until put. */
+	shim_fs_truncated_ip = NULL;
+	struct file *t;
+	CHECK_EQ(file_open_at(NULL, "/t20", O_WRONLY | O_TRUNC, &t), 0);
+	CHECK(shim_fs_truncated_ip == ip && shim_fs_truncated_size == 0,
+	      "O_TRUNC did not tell mm (size %lu)", (unsigned long)shim_fs_truncated_size);
+	CHECK_EQ(ip->size, 0);
+	CHECK_EQ(shim_fs_file_pages, files + 1);
+	frame_put(pa);
+	CHECK_EQ(shim_fs_file_pages, files);
+	CHECK_EQ(inode_page_frame(ip, 0, &none), -ENXIO);
+	file_close(t);
+	file_close(f);
+	CHECK_EQ(rm("/t20"), 0);
+	return true;
+}
+
+static bool test_etxtbsy(void)
+{
+	struct file *w, *r;
+	char buf[8];
+
+	CHECK_EQ(put_file("/t21", "prog", 4), 0);
+	struct inode *ip = look("/t21");
+
+	/* A writer open: exec is refused. */
+	CHECK_EQ(file_open_at(NULL, "/t21", O_WRONLY, &w), 0);
+	CHECK_EQ(inode_deny_write(ip), -ETXTBSY);
+	file_close(w);
+
+	/* Running (twice): writers and truncation are refused. */
+	CHECK_EQ(inode_deny_write(ip), 0);
+	CHECK_EQ(inode_deny_write(ip), 0);
+	shim_fs_truncated_ip = NULL;
+	CHECK_EQ(file_open_at(NULL, "/t21", O_WRONLY, &w), -ETXTBSY);
+	CHECK_EQ(file_open_at(NULL, "/t21", O_RDWR, &w), -ETXTBSY);
+	CHECK_EQ(file_open_at(NULL, "/t21", O_CREATE | O_WRONLY | O_TRUNC, &w), -ETXTBSY);
+	CHECK_EQ(file_open_at(NULL, "/t21", O_RDONLY | O_TRUNC, &w), -ETXTBSY);
+	CHECK(shim_fs_truncated_ip == NULL, "a refused O_TRUNC told mm");
+	CHECK_EQ(ip->size, 4);
+	CHECK_EQ(ip->writers, 0);   /* the refused opens counted no writer */
+	CHECK_EQ(get_file("/t21", buf, sizeof(buf)), 4);   /* reading is fine */
+
+	/* One allow per deny; the last one lets writers in again. */
+	inode_allow_write(ip);
+	CHECK_EQ(file_open_at(NULL, "/t21", O_WRONLY, &w), -ETXTBSY);
+	inode_allow_write(ip);
+	CHECK_EQ(file_open_at(NULL, "/t21", O_WRONLY, &w), 0);
+	CHECK_EQ(file_open_at(NULL, "/t21", O_RDWR, &r), 0);
+	CHECK_EQ(ip->writers, 2);
+	file_close(r);
+	file_close(w);
+	CHECK_EQ(ip->writers, 0);
+	CHECK_EQ(ip->text, 0);
+
+	/* Opening without O_TRUNC tells mm nothing. */
+	CHECK_EQ(file_open_at(NULL, "/t21", O_RDWR, &w), 0);
+	CHECK(shim_fs_truncated_ip == NULL, "a plain open told mm of a truncation");
+	file_close(w);
+	inode_put(ip);
+	CHECK_EQ(rm("/t21"), 0);
+	return true;
+}
+
+/* ---- reads and writes through a bounce page -------------------------------- */
+
+/*
+ * Run at every user copy: what a fault on a mapping of the file does, mm
+ * calling inode_page_frame, which takes the inode's lock. The shim's
+ * sleeplocks abort if read or write still held it.
+ */
+static struct inode *hook_ip;
+static int hook_calls;
+
+static void hook_fault_on_file(void)
+{
+	uint64_t pa;
+
+	hook_calls++;
+	if (inode_page_frame(hook_ip, 0, &pa) == 0)
+		frame_put(pa);
+}
+
+static bool test_bounce_io(void)
+{
+	enum { N = 3 * PAGE_SIZE + 5 };
+	uint8_t *data = malloc(N), *back = aligned_alloc(PAGE_SIZE, 4 * PAGE_SIZE);
+	long objects = shim_fs_objects;
+	struct file *f;
+
+	for (size_t i = 0; i < N; i++)
+		data[i] = (uint8_t)(i * 11 + 3);
+	CHECK_EQ(file_open_at(NULL, "/t22", O_CREATE | O_RDWR, &f), 0);
+	CHECK_EQ(file_write(f, U("seed"), 4), 4);   /* page 0 exists for the hook */
+	f->off = 0;
+
+	/* The copies run with no inode lock held. */
+	hook_ip = f->ip;
+	hook_calls = 0;
+	shim_fs_copy_hook = hook_fault_on_file;
+	CHECK_EQ(file_write(f, U(data), N), N);
+	CHECK_EQ(f->off, N);
+	f->off = 0;
+	CHECK_EQ(file_read(f, U(back), 4 * PAGE_SIZE), N);
+	CHECK_EQ(f->off, N);
+	CHECK(memcmp(back, data, N) == 0, "read back differs");
+	CHECK(hook_calls >= 8, "only %d user copies", hook_calls);
+	shim_fs_copy_hook = NULL;
+
+	/* Unaligned: chunks end at file pages, not buffer pages. */
+	f->off = 100;
+	memset(back, 0, 4 * PAGE_SIZE);
+	CHECK_EQ(file_read(f, U(back) + 1, 2 * PAGE_SIZE), 2 * PAGE_SIZE);
+	CHECK(memcmp(back + 1, data + 100, 2 * PAGE_SIZE) == 0, "unaligned read");
+
+	/* A read whose buffer faults part way: the count up to the fault. */
+	f->off = 0;
+	shim_fs_set_bad_user(U(back) + PAGE_SIZE + 100, U(back) + 2 * PAGE_SIZE);
+	CHECK_EQ(file_read(f, U(back), 3 * PAGE_SIZE), PAGE_SIZE);
+	CHECK_EQ(f->off, PAGE_SIZE);
+	CHECK_EQ(file_read(f, U(back) + PAGE_SIZE + 200, 10), -EFAULT);
+	CHECK_EQ(f->off, PAGE_SIZE);
+
+	/* A write whose buffer faults: nothing of the faulting chunk lands. */
+	f->off = 10;
+	shim_fs_set_bad_user(U(data) + 50, U(data) + 60);
+	CHECK_EQ(file_write(f, U("ABCDEFGH"), 8) , 8);   /* not the bad range */
+	CHECK_EQ(file_write(f, U(data), 2 * PAGE_SIZE), -EFAULT);
+	CHECK_EQ(f->off, 18);
+	shim_fs_set_bad_user(U(data) + PAGE_SIZE + 5, U(data) + PAGE_SIZE + 6);
+	f->off = 10;
+	CHECK_EQ(file_write(f, U(data), 2 * PAGE_SIZE), PAGE_SIZE - 10);
+	CHECK_EQ(f->off, PAGE_SIZE);
+	shim_fs_set_bad_user(0, 0);
+	CHECK_EQ(f->ip->size, N);
+	CHECK_EQ(inode_read(f->ip, back, 0, PAGE_SIZE), PAGE_SIZE);
+	CHECK(memcmp(back + 10, data, PAGE_SIZE - 10) == 0, "the chunk before the fault");
+
+	/* No bounce page: -ENOMEM, the offset kept; none needed at the end. */
+	shim_fs_alloc_budget = 0;
+	f->off = 0;
+	CHECK_EQ(file_read(f, U(back), 10), -ENOMEM);
+	CHECK_EQ(file_write(f, U(back), 10), -ENOMEM);
+	CHECK_EQ(f->off, 0);
+	f->off = N;
+	CHECK_EQ(file_read(f, U(back), 10), 0);
+	CHECK_EQ(file_read(f, U(back), 0), 0);
+	shim_fs_alloc_budget = -1;
+
+	/* EFBIG at the largest size, a short write just below it. */
+	f->off = INODE_MAX_SIZE;
+	CHECK_EQ(file_write(f, U("12345678"), 8), -EFBIG);
+	CHECK_EQ(file_write(f, U("12345678"), 0), 0);
+	f->off = INODE_MAX_SIZE - 4;
+	CHECK_EQ(file_write(f, U("12345678"), 8), 4);
+	CHECK_EQ(f->off, INODE_MAX_SIZE);
+
+	file_close(f);
+	CHECK_EQ(rm("/t22"), 0);
+	CHECK_EQ(shim_fs_objects, objects);   /* every bounce page went back */
+	free(data);
+	free(back);
+	return true;
+}
+
+/* ---- growth never uncovers bytes past the old end -------------------------- */
+
+static bool test_zero_on_growth(void)
+{
+	uint8_t buf[PAGE_SIZE];
+	struct file *f;
+	uint64_t pa, pa3;
+	long files = shim_fs_file_pages;
+
+	CHECK_EQ(file_open_at(NULL, "/t23", O_CREATE | O_RDWR, &f), 0);
+	struct inode *ip = f->ip;
+	CHECK_EQ(file_write(f, U("abc"), 3), 3);
+	CHECK_EQ(inode_page_frame(ip, 0, &pa), 0);
+
+	/* A shared mapping stores past the end of the file, in its last page. */
+	memset(frame_bytes(pa) + 3, 'M', PAGE_SIZE - 3);
+	f->off = 0;
+	CHECK_EQ(file_read(f, U(buf), sizeof(buf)), 3);
+
+	/* A write a little further on: the gap reads as zeros. */
+	f->off = 10;
+	CHECK_EQ(file_write(f, U("Z"), 1), 1);
+	CHECK_EQ(inode_read(ip, buf, 0, sizeof(buf)), 11);
+	CHECK(memcmp(buf, "abc\0\0\0\0\0\0\0Z", 11) == 0, "gap in the last page");
+
+	/* Into a later page: the old last page is zeroed to its end, the
+	 * pages between are holes. */
+	memset(frame_bytes(pa) + 11, 'M', PAGE_SIZE - 11);
+	f->off = 3 * PAGE_SIZE;
+	CHECK_EQ(file_write(f, U("Y"), 1), 1);
+	CHECK_EQ(shim_fs_file_pages, files + 2);
+	CHECK_EQ(inode_read(ip, buf, 0, sizeof(buf)), PAGE_SIZE);
+	CHECK(all_zero(buf + 11, PAGE_SIZE - 11), "the old last page's tail");
+	for (int pg = 1; pg < 3; pg++) {
+		CHECK_EQ(inode_read(ip, buf, pg * PAGE_SIZE, sizeof(buf)), PAGE_SIZE);
+		CHECK(all_zero(buf, PAGE_SIZE), "page %d between", pg);
+	}
+
+	/* Kernel writes (directories, the boot image) grow the same way. */
+	CHECK_EQ(inode_page_frame(ip, 3, &pa3), 0);
+	memset(frame_bytes(pa3) + 1, 'M', PAGE_SIZE - 1);
+	inode_lock(ip);
+	CHECK_EQ(inode_writei(ip, "K", 3 * PAGE_SIZE + 100, 1), 1);
+	CHECK_EQ(inode_readi(ip, buf, 3 * PAGE_SIZE, sizeof(buf)), 101);
+	inode_unlock(ip);
+	CHECK(buf[0] == 'Y' && all_zero((uint8_t *)buf + 1, 99) && buf[100] == 'K',
+	      "kernel write's gap");
+
+	/* A write that starts inside the file and runs past its end. */
+	memset(frame_bytes(pa3) + 101, 'M', PAGE_SIZE - 101);
+	f->off = 3 * PAGE_SIZE + 99;
+	CHECK_EQ(file_write(f, U("ab"), 2), 2);
+	CHECK_EQ(inode_read(ip, buf, 3 * PAGE_SIZE + 99, sizeof(buf)), 2);
+	CHECK(memcmp(buf, "ab", 2) == 0, "overlapping growth");
+
+	frame_put(pa3);
+	frame_put(pa);
+	file_close(f);
+	CHECK_EQ(rm("/t23"), 0);
+	CHECK_EQ(shim_fs_file_pages, files);
 	return true;
 }
 
@@ -974,7 +1261,7 @@ static bool test_out_of_memory(void)
 	shim_fs_alloc_budget = 0;
 	CHECK_EQ(file_write(f, U("x"), 1), -ENOMEM);
 	CHECK_EQ(f->ip->size, 0);
-	shim_fs_alloc_budget = 2;   /* a page of data, then no index page */
+	shim_fs_alloc_budget = 2;   /* the bounce page, a page of data, no index page */
 	static char two[2 * PAGE_SIZE];
 	f->off = (PAGEMAP_NDIRECT - 1) * PAGE_SIZE;
 	CHECK_EQ(file_write(f, U(two), sizeof(two)), PAGE_SIZE);
@@ -1014,7 +1301,7 @@ static bool test_file_table_full(void)
 }
 
 /* What every page, object and inode count returns to; see test_no_leaks. */
-static long base_pages, base_objects;
+static long base_pages, base_objects, base_file_pages;
 static unsigned base_inodes;
 
 static bool test_inode_numbers(void)
@@ -1053,6 +1340,7 @@ static bool test_inode_numbers(void)
 static bool test_no_leaks(void)
 {
 	CHECK_EQ(shim_fs_pages, base_pages);
+	CHECK_EQ(shim_fs_file_pages, base_file_pages);
 	CHECK_EQ(shim_fs_objects, base_objects);
 	CHECK_EQ(inode_count(), base_inodes);
 	CHECK_EQ(nlink_of("/"), 2);
@@ -1071,6 +1359,10 @@ static const struct {
 	{ "fs_growth_holes",     test_growth_holes },
 	{ "fs_big_file",         test_big_file },
 	{ "fs_bad_user_buffers", test_bad_user_buffers },
+	{ "fs_page_frame",       test_page_frame },
+	{ "fs_etxtbsy",          test_etxtbsy },
+	{ "fs_bounce_io",        test_bounce_io },
+	{ "fs_zero_on_growth",   test_zero_on_growth },
 	{ "fs_link_unlink",      test_link_unlink },
 	{ "fs_unlink_open_file", test_unlink_open_file },
 	{ "fs_removed_dir",      test_removed_dir },
@@ -1099,6 +1391,7 @@ int main(int argc, char **argv)
 	}
 	console_init();
 	base_pages = shim_fs_pages;
+	base_file_pages = shim_fs_file_pages;
 	base_objects = shim_fs_objects;
 	base_inodes = inode_count();
 
@@ -1109,6 +1402,7 @@ int main(int argc, char **argv)
 		shim_fs_alloc_budget = -1;
 		shim_fs_proc.killed = false;
 		shim_fs_set_bad_user(0, 0);
+		shim_fs_copy_hook = NULL;
 		if (cases[i].run()) {
 			printf("PASS %s%s%s\n", cases[i].name, why[0] ? " " : "", why);
 		} else {

@@ -2,7 +2,10 @@
  * free: the kernel's memory figures (from memstat), in frames and KiB.
  *
  *   total, free, used      frames the allocator manages
- *   page tables, user      what the used frames hold
+ *   page tables, user,     what the used frames hold; the page cache is
+ *   page cache             the frames holding file data, mapped into
+ *                          processes or not (a file's index pages are not
+ *                          counted: they are kernel pages)
  *   shared                 of the user frames, those mapped more than once
  *                          (copy-on-write after fork); each counted once
  *   lazy untouched         heap pages reserved by sbrk, never touched
@@ -43,6 +46,7 @@ int main(void)
 	row("  page tables", ms.pt_frames, ms.page_size);
 	row("  user pages", ms.user_frames, ms.page_size);
 	row("    shared", ms.shared_frames, ms.page_size);
+	row("  page cache", ms.file_frames, ms.page_size);
 	row("lazy untouched", ms.lazy_untouched, ms.page_size);
 	printf("%-16s %8lu\n", "zero-page maps", ms.zero_mappings);
 	printf("%-16s %8lu\n", "faults served", ms.faults_served);

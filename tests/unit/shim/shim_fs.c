@@ -132,6 +132,8 @@ static size_t user_good_prefix(uint64_t addr, size_t n)
 
 int copy_to_user(uint64_t udst, const void *src, size_t n)
 {
+	if (shim_fs_copy_hook)
+		shim_fs_copy_hook();
 	size_t good = user_good_prefix(udst, n);
 
 	if (good)
@@ -141,6 +143,8 @@ int copy_to_user(uint64_t udst, const void *src, size_t n)
 
 int copy_from_user(void *dst, uint64_t usrc, size_t n)
 {
+	if (shim_fs_copy_hook)
+		shim_fs_copy_hook();
 	size_t good = user_good_prefix(usrc, n);
 
 	if (good)
@@ -185,18 +189,62 @@ void uart_write(const char *buf, size_t n)
 }
 
 /*
- * Page lending and truncation hooks (fs/inode.c, fs/file.c call into mm):
- * the host has no frame allocator here, so a lent page's extra reference
- * is only counted, and truncation notices are recorded for the tests.
+ * File data frames (fs/pagemap.c allocates them as FRAME_FILE), page
+ * lending and truncation hooks (fs/inode.c, fs/file.c call into mm). The
+ * shim's "physical" addresses are host pointers (physmap_offset is 0).
+ * Lent frames keep a count of their extra references, so frame_put frees
+ * a data page only at its last one, as the real allocator does.
  */
+long shim_fs_file_pages;
 int shim_fs_frame_gets;
 struct inode *shim_fs_truncated_ip;
 uint64_t shim_fs_truncated_size = UINT64_MAX;
+void (*shim_fs_copy_hook)(void);
+
+#define LENT_MAX 64
+static struct { uint64_t pa; int extra; } lent[LENT_MAX];
+
+uint64_t frame_alloc_zeroed(enum frame_use use)
+{
+	if (use != FRAME_FILE)
+		panic("frame_alloc_zeroed: fs asked for use %d", use);
+	void *p = page_alloc();
+	if (p)
+		shim_fs_file_pages++;
+	return (uint64_t)(uintptr_t)p;
+}
 
 void frame_get(uint64_t pa)
 {
-	(void)pa;
+	int free_slot = -1;
+
 	shim_fs_frame_gets++;
+	for (int i = 0; i < LENT_MAX; i++) {
+		if (lent[i].extra > 0 && lent[i].pa == pa) {
+			lent[i].extra++;
+			return;
+		}
+		if (lent[i].extra == 0 && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot >= 0) {
+		lent[free_slot].pa = pa;
+		lent[free_slot].extra = 1;
+		return;
+	}
+	panic("frame_get: more than %d frames lent at once", LENT_MAX);
+}
+
+void frame_put(uint64_t pa)
+{
+	for (int i = 0; i < LENT_MAX; i++) {
+		if (lent[i].pa == pa && lent[i].extra > 0) {
+			lent[i].extra--;
+			return;
+		}
+	}
+	shim_fs_file_pages--;
+	page_free((void *)(uintptr_t)pa);
 }
 
 void mm_file_truncated(struct inode *ip, uint64_t size)

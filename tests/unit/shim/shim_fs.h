@@ -3,8 +3,8 @@
  *
  * shim_fs.c stands in for the kernel services the real fs/ sources call:
  * sleeplocks (single-threaded: taking a held lock is a bug and aborts),
- * kmalloc and page_alloc (malloc, counted, with an optional failure
- * budget), the user-copy routines (user addresses are host pointers; page
+ * kmalloc, page_alloc and file data frames (malloc, counted, with an
+ * optional failure budget), the user-copy routines (user addresses are host pointers; page
  * 0 and one configurable range fault), the current process and
  * sleep/wakeup (sleeping calls a hook the test installs) and uart_write
  * (captured). Spinlocks and panic (which aborts) come from shim_kernel.c,
@@ -22,12 +22,26 @@ struct proc;
 /* Pages from page_alloc and objects from kmalloc not yet freed. */
 extern long shim_fs_pages;
 
-/* Page lending: frame_get calls counted; mm_file_truncated's last notice. */
+extern long shim_fs_objects;
+/* Of shim_fs_pages, the file data pages (frame_alloc_zeroed(FRAME_FILE)). */
+extern long shim_fs_file_pages;
+
+/*
+ * Page lending: frame_get calls counted (frame_put gives such a reference
+ * back; a data page is freed at its last); mm_file_truncated's last notice.
+ */
 extern int shim_fs_frame_gets;
 struct inode;
 extern struct inode *shim_fs_truncated_ip;
 extern uint64_t shim_fs_truncated_size;
-extern long shim_fs_objects;
+
+/*
+ * Called at the start of every copy_to_user / copy_from_user, where a real
+ * copy may fault: a test can run what the fault path would (mm calling
+ * inode_page_frame) there, and the shim's sleeplocks abort if that lock is
+ * already held.
+ */
+extern void (*shim_fs_copy_hook)(void);
 
 /* Allocations (pages and objects alike) that may still succeed; -1: no limit. */
 extern long shim_fs_alloc_budget;

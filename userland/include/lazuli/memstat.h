@@ -25,6 +25,7 @@ struct memstat {
 	uint64_t zero_mappings;  /* pages that map the shared zero page, all processes */
 	uint64_t cow;            /* 1 unless booted with mm.cow=0 */
 	uint64_t zeropage;       /* 1 unless booted with mm.zeropage=0 */
+	uint64_t file_frames;    /* of the used frames, how many hold file data (the page cache) */
 };
 
 #define VMMAP_PROT_R 0x1
