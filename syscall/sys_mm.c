@@ -54,19 +54,21 @@ static bool user_span(uint64_t addr, uint64_t len)
 
 /*
  * The file behind descriptor argument n as a mapping's backing at byte
- * offset off, with a reference the caller drops (inode_put) once mm_mmap
- * has taken its own. *flags gains VM_MAYWRITE when the mapping is shared
- * and the file open for writing: only then may PROT_WRITE be set, now or
- * by mprotect. 0, -EBADF, -EINVAL (off not page-aligned), -ENODEV (not a
+ * offset off for len bytes, with a reference the caller drops (inode_put)
+ * once mm_mmap has taken its own. *flags gains VM_MAYWRITE when the
+ * mapping is shared and the file open for writing: only then may
+ * PROT_WRITE be set, now or by mprotect. 0, -EBADF, -EINVAL (off not
+ * page-aligned, or off + len past 2^64), -ENODEV (not a
  * regular file), -EACCES (not open for reading; shared and writable but
  * the file is not open for writing).
  */
-static int file_backing(int n, uint64_t off, int prot, int *flags, struct vm_backing *b)
+static int file_backing(int n, uint64_t off, uint64_t len, int prot, int *flags,
+			struct vm_backing *b)
 {
 	struct file *f = syscall_arg_file(n, NULL);
 	bool readable, writable;
 
-	if (!page_aligned(off))
+	if (!page_aligned(off) || off > UINT64_MAX - page_up(len))
 		return -EINVAL;
 	if (f == NULL)
 		return -EBADF;
@@ -107,7 +109,7 @@ long sys_mmap(void)
 		return mm_mmap(mm, addr, len, prot, flags, NULL);
 
 	struct vm_backing backing;
-	int err = file_backing(4, off, prot, &flags, &backing);
+	int err = file_backing(4, off, len, prot, &flags, &backing);
 	if (err)
 		return err;
 	long ret = mm_mmap(mm, addr, len, prot, flags, &backing);
