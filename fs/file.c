@@ -227,3 +227,14 @@ int file_stat(struct file *f, struct stat *st)
 	inode_unlock(f->ip);
 	return 0;
 }
+
+int file_mmap_inode(struct file *f, struct inode **ipp, bool *readable,
+                    bool *writable)
+{
+	if (f->kind != FILE_INODE || f->ip->type != T_FILE)
+		return -ENODEV;
+	*ipp = inode_dup(f->ip);
+	*readable = f->readable;
+	*writable = f->writable;
+	return 0;
+}

@@ -81,4 +81,12 @@ long file_write(struct file *f, uint64_t usrc, size_t n);
 /* Fill st for f; -EINVAL for a pipe, which has no inode. */
 int  file_stat(struct file *f, struct stat *st);
 
+/*
+ * For mmap: the regular file f names, with a new reference for the
+ * caller (inode_put), and whether f was opened for reading and writing.
+ * -ENODEV when f is not a regular file (a directory, device or pipe).
+ */
+int  file_mmap_inode(struct file *f, struct inode **ipp, bool *readable,
+                     bool *writable);
+
 #endif

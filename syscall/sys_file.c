@@ -25,19 +25,6 @@
 #define PIPE_READ_FD  0
 #define PIPE_WRITE_FD 1
 
-/* The open file behind descriptor argument n (its number in *fdp), or NULL. */
-static struct file *arg_file(int n, int *fdp)
-{
-	struct proc *p = proc_current();
-	int fd = syscall_arg_int(n);
-
-	if (fd < 0 || fd >= NOFILE || p->ofile[fd] == NULL)
-		return NULL;
-	if (fdp)
-		*fdp = fd;
-	return p->ofile[fd];
-}
-
 /* The lowest free descriptor of the current process, or -EMFILE. */
 static int fd_free_slot(void)
 {
@@ -78,7 +65,7 @@ static int arg_buffer(int buf_arg, int len_arg, uint64_t *addr, size_t *n)
 /* (fd, buf, n) checked, then handed to file_read or file_write. */
 static long transfer(long (*op)(struct file *f, uint64_t ubuf, size_t n))
 {
-	struct file *f = arg_file(0, NULL);
+	struct file *f = syscall_arg_file(0, NULL);
 	uint64_t buf;
 	size_t n;
 
@@ -100,7 +87,7 @@ long sys_write(void) { return transfer(file_write); }
 long sys_close(void)
 {
 	int fd;
-	struct file *f = arg_file(0, &fd);
+	struct file *f = syscall_arg_file(0, &fd);
 
 	if (f == NULL)
 		return -EBADF;
@@ -112,7 +99,7 @@ long sys_close(void)
 /* dup(fd): a second descriptor (the lowest free) sharing fd's file. */
 long sys_dup(void)
 {
-	struct file *f = arg_file(0, NULL);
+	struct file *f = syscall_arg_file(0, NULL);
 
 	if (f == NULL)
 		return -EBADF;
@@ -164,7 +151,7 @@ out_close_files:
 /* fstat(fd, struct stat *st) */
 long sys_fstat(void)
 {
-	struct file *f = arg_file(0, NULL);
+	struct file *f = syscall_arg_file(0, NULL);
 	uint64_t ust = syscall_arg(1);
 	struct stat st;
 

@@ -24,6 +24,8 @@ static long (*const handlers[SYS_COUNT])(void) = {
 	[SYS_link] = sys_link,       [SYS_mkdir] = sys_mkdir,
 	[SYS_close] = sys_close,     [SYS_memstat] = sys_memstat,
 	[SYS_vmmap] = sys_vmmap,     [SYS_procinfo] = sys_procinfo,
+	[SYS_mmap] = sys_mmap,       [SYS_munmap] = sys_munmap,
+	[SYS_mprotect] = sys_mprotect,
 };
 
 void syscall_dispatch(void)
@@ -58,6 +60,18 @@ uint64_t syscall_arg(int n)
 int syscall_arg_int(int n)
 {
 	return (int)syscall_arg(n);
+}
+
+struct file *syscall_arg_file(int n, int *fdp)
+{
+	struct proc *p = proc_current();
+	int fd = syscall_arg_int(n);
+
+	if (fd < 0 || fd >= NOFILE || p->ofile[fd] == NULL)
+		return NULL;
+	if (fdp)
+		*fdp = fd;
+	return p->ofile[fd];
 }
 
 int syscall_arg_string(int n, char *buf, size_t max)

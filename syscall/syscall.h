@@ -11,12 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct file;
+
 /* Dispatch the call in the current process's trapframe. */
 void syscall_dispatch(void);
 
 /* Argument n (0..5) as raw bits, as an int, as a user address. */
 uint64_t syscall_arg(int n);
 int      syscall_arg_int(int n);
+/* The open file descriptor argument n names in the current process (its number in *fdp), or NULL. */
+struct file *syscall_arg_file(int n, int *fdp);
 /* Copy argument n, a user string, into buf; 0 or -EFAULT / -ENAMETOOLONG. */
 int      syscall_arg_string(int n, char *buf, size_t max);
 
@@ -35,6 +39,9 @@ long sys_procinfo(void);
 long sys_sbrk(void);
 long sys_memstat(void);
 long sys_vmmap(void);
+long sys_mmap(void);
+long sys_munmap(void);
+long sys_mprotect(void);
 /* syscall/sys_file.c */
 long sys_pipe(void);
 long sys_read(void);

@@ -83,12 +83,12 @@ SHELL = [
          ]),
     dict(name="stack_limit", smp=1, mem="128M", append="mm.stack=256K", timeout=60, shell=[
         dict(name="pmap_stack_256k", cmd="pmap 1",
-             expect=[r"^0000003ffffc0000-0000004000000000 rw- stack "]),
+             expect=[r"^0000003ffffc0000-0000004000000000 rw-p stack 00000000 "]),
     ]),
     dict(name="stack_limit_refused", smp=1, mem="128M", append="mm.stack=12", timeout=60,
          expect=[r"^lazuli: mm.stack must be between 64K and 1024M; keeping 8192K$"], shell=[
         dict(name="pmap_stack_default", cmd="pmap 1",
-             expect=[r"^0000003fff800000-0000004000000000 rw- stack "]),
+             expect=[r"^0000003fff800000-0000004000000000 rw-p stack 00000000 "]),
     ]),
     dict(name="syscalls_smp1", smp=1, mem="128M", append="init=/testall test=1",
          min_results=20, exit=0, timeout=180, reject=[r"^panic"]),
@@ -105,8 +105,10 @@ def lazy_case(prog, smp, mem="256M", eager=False, minimum=5):
                 timeout=300, reject=[r"^panic"])
 
 
-# pmap's five figures after Rss (Shared Private Cow Zero Pss), to the end of the line.
-PMAP_REST = r"(?: +\d+){5}$"
+# pmap's five figures after Rss (Shared Private Cow Zero Pss), then what the
+# area maps, to the end of the line; PMAP_TOTAL_REST for the total line.
+PMAP_REST = r"(?: +\d+){5} "
+PMAP_TOTAL_REST = r"(?: +\d+){5}$"
 
 LAZY = [
     lazy_case("lazytests", 1, minimum=7),
@@ -120,13 +122,16 @@ LAZY = [
     dict(name="trace_and_pmap", smp=1, mem="128M", append="mm.trace=1", timeout=60, shell=[
         dict(name="echo_faults_traced", cmd="echo hi",
              expect=[r"^fault: pid \d+ \(echo\) (load|store) 0x[0-9a-f]+ -> new page$", r"^hi$"]),
-        # pmap: "start-end prot kind" then Rss Shared Private Cow Zero Pss (KiB).
+        # pmap: "start-end prot(s/p) kind offset", then Rss Shared Private Cow
+        # Zero Pss (KiB), then the mapping: a file's path or [anon], [heap], [stack].
         dict(name="pmap_init", cmd="pmap 1",
-             expect=[r"^address +prot kind +Rss +Shared +Private +Cow +Zero +Pss$",
-                     r"^0000000000010000-[0-9a-f]+ r-x image +[1-9]\d*" + PMAP_REST,
-                     r"^[0-9a-f]{16}-[0-9a-f]{16} rw- heap +\d+" + PMAP_REST,
-                     r"^0000003fff800000-0000004000000000 rw- stack +[1-9]\d*" + PMAP_REST,
-                     r"^total [1-9]\d* KiB reserved +[1-9]\d*" + PMAP_REST]),
+             expect=[r"^address +prot kind +offset +Rss +Shared +Private +Cow +Zero +Pss +mapping$",
+                     r"^0000000000010000-[0-9a-f]{16} r-xp image [0-9a-f]{8} +[1-9]\d*" + PMAP_REST
+                     + r"(?:/init|\[anon\])$",
+                     r"^[0-9a-f]{16}-[0-9a-f]{16} rw-p heap  00000000 +\d+" + PMAP_REST + r"\[heap\]$",
+                     r"^0000003fff800000-0000004000000000 rw-p stack 00000000 +[1-9]\d*" + PMAP_REST
+                     + r"\[stack\]$",
+                     r"^total [1-9]\d* KiB reserved +[1-9]\d*" + PMAP_TOTAL_REST]),
         dict(name="pmap_no_such_pid", cmd="pmap 999", expect=[r"(?i)(no such|pmap)"]),
         dict(name="free_counts_faults", cmd="free",
              expect=[r"(?i)^faults served\s+[1-9]", r"(?i)^allocation\s+lazy",
@@ -212,4 +217,31 @@ COW = [
          timeout=300, reject=[r"^panic"]),
 ]
 
-CASES = SKELETON + SHELL + LAZY + FAULTAROUND + ELF + COW + COMPAT
+# --- mmap, munmap, mprotect (userland/tests/mmaptests.c, docs/mmap.md) ---
+# 20 cases, each frame-balanced, and the suite's own balance (21 lines). Children
+# die touching a page wholly past the end of a file and touching what
+# munmap or mprotect took away; pmap_names_file runs pmap on the suite
+# with /mm_a mapped shared at offset 0x1000.
+
+MMAP_KILL = (r"^lazuli: killed pid \d+ \(mmaptests\): (?:load|store) at 0x[0-9a-f]+, "
+             r"pc 0x[0-9a-f]+: ")
+MMAP_EXPECT = [MMAP_KILL + r"beyond end of file$",
+               MMAP_KILL + r"no mapping allows it$",
+               r"^[0-9a-f]{16}-[0-9a-f]{16} rw-s mmap  00001000 +[1-9]\d*" + PMAP_REST + r"/mm_a$",
+               r"^[0-9a-f]{16}-[0-9a-f]{16} rw-p heap  00000000 +\d+" + PMAP_REST + r"\[heap\]$"]
+
+
+def mmap_case(name, smp, switches=""):
+    return dict(name=name, smp=smp, mem="256M",
+                append=f"init=/mmaptests test=1 {switches}".strip(),
+                min_results=21, exit=0, timeout=300, expect=MMAP_EXPECT,
+                reject=[r"^panic", r"killed pid \d+ \(mmaptests\).*(?:kernel bug|out of memory)"])
+
+
+MMAP = [
+    mmap_case("mmaptests_smp1", 1),
+    mmap_case("mmaptests_smp4", 4),
+    mmap_case("mmaptests_neither_smp2", 2, "mm.cow=0 mm.zeropage=0"),
+]
+
+CASES = SKELETON + SHELL + LAZY + FAULTAROUND + ELF + COW + MMAP + COMPAT

@@ -376,6 +376,26 @@ static int beyond_areas(void)
 	return fail("vmmap shows no stack (vmmap gave %d)", n);
 }
 
+/*
+ * mmap, munmap and mprotect given the kernel and the wrapping pointer:
+ * -1 each (null and unmapped are ordinary user addresses to them: munmap
+ * of nothing is 0, so they are not asked).
+ */
+static int mm_calls(void)
+{
+	for (int i = 0; i < NBAD; i++) {
+		void *p = (void *)bad[i].va;
+
+		if (bad[i].va != KERNEL_VA && bad[i].va != WRAP_VA)
+			continue;
+		MUST_FAIL("mmap MAP_FIXED", (long)mmap(p, BAD_LEN, PROT_READ,
+						      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+		MUST_FAIL("munmap", munmap(p, BAD_LEN));
+		MUST_FAIL("mprotect", mprotect(p, BAD_LEN, PROT_READ));
+	}
+	return 0;
+}
+
 int main(void)
 {
 	if (setup() < 0) {
@@ -396,6 +416,7 @@ int main(void)
 	run_case("badptr_negative_len", negative_lengths);
 	run_case("badptr_lazy_buffers", lazy_buffers);
 	run_case("badptr_beyond_areas", beyond_areas);
+	run_case("badptr_mm_calls", mm_calls);
 	close(data_fd);
 	unlink(DATA_FILE);
 	report("badptr_survived", 1, "");

@@ -36,7 +36,10 @@
 #define SYS_memstat 22
 #define SYS_vmmap   23
 #define SYS_procinfo 24
+#define SYS_mmap    25
+#define SYS_munmap  26
+#define SYS_mprotect 27
 
-#define SYS_COUNT   25  /* one past the highest number */
+#define SYS_COUNT   28  /* one past the highest number */
 
 #endif

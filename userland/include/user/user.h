@@ -2,8 +2,10 @@
  * The user-space API: system calls and the small C library.
  *
  * Source-compatible with xv6's user/user.h, so xv6 programs compile
- * unchanged; lazuli's additions (memstat, vmmap, procinfo) are at the end of the
- * system-call list. Every system call returns -1 on failure.
+ * unchanged; lazuli's additions (memstat, vmmap, procinfo) and the xv6
+ * mmap lab's calls (mmap, munmap, mprotect) are at the end of the
+ * system-call list. Every system call returns -1 on failure (mmap:
+ * MAP_FAILED, which is (void *)-1).
  * user/lazuli.h has lazuli-only helpers (time counters, extra library).
  */
 #ifndef LAZULI_USER_H
@@ -40,6 +42,10 @@ int   uptime(void);                      /* ticks since boot */
 int   memstat(struct memstat *st);
 int   vmmap(int pid, struct vmmap_entry *buf, int n);
 int   procinfo(struct procinfo *buf, int n);   /* processes; fills up to n */
+/* Memory mappings (PROT_*, MAP_* in kernel/fcntl.h); mmap gives MAP_FAILED on failure. */
+void *mmap(void *addr, uint64 len, int prot, int flags, int fd, uint64 off);
+int   munmap(void *addr, uint64 len);
+int   mprotect(void *addr, uint64 len, int prot);
 
 /* Library (lib/ulib.c, lib/printf.c, lib/malloc.c). */
 int   stat(const char *path, struct stat *st);
