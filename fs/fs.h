@@ -69,6 +69,14 @@ uint64_t inode_size(struct inode *ip);
 int  inode_page_frame(struct inode *ip, uint64_t pgno, uint64_t *pa);
 
 /*
+ * An unnamed regular file of size bytes (all holes), with one reference
+ * and no directory entry: it goes when the last reference does. Shared
+ * anonymous memory is one, so that every process mapping it reaches the
+ * same pages. 0, -ENOMEM, -ENOSPC, -EFBIG.
+ */
+int  fs_anon_file(uint64_t size, struct inode **out);
+
+/*
  * exec keeps writers out of a program file while it runs from it: 0, or
  * -ETXTBSY when the file is open for writing now. Every successful deny is
  * undone by one allow. While denied, opening the file for writing fails

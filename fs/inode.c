@@ -342,6 +342,16 @@ void inode_stat(struct inode *ip, struct stat *st)
 	st->size = ip->size;
 }
 
+int fs_anon_file(uint64_t size, struct inode **out)
+{
+	if (size > INODE_MAX_SIZE)
+		return -EFBIG;
+	int err = inode_alloc(T_FILE, 0, 0, out);
+	if (!err)
+		(*out)->size = size;   /* no one else can see it yet */
+	return err;
+}
+
 unsigned inode_inum(struct inode *ip)
 {
 	return ip->inum;   /* [I] */

@@ -184,7 +184,7 @@ void mm_activate(struct mm *mm)
 }
 
 /* Insert an area (the heap too: it must be the only one). */
-static int map_area(struct mm *mm, const struct vma_spec *spec)
+static int map_area(struct mm *mm, struct vma_spec *spec)
 {
 	uint64_t va = spec->start, end = spec->end;
 	if (!page_aligned(va | end) || va == 0 || end < va || end > USER_TOP)
@@ -200,17 +200,25 @@ static int map_area(struct mm *mm, const struct vma_spec *spec)
 		return -EINVAL;
 	if (spec->backing.kind != VM_BACKING_ANON)
 		return -EINVAL;
+	struct inode *made;
+	int err = mm_shmem_backing(spec, &made);
+	if (err)
+		return err;
 
 	rwsleep_write_lock(&mm->areas_lock);
 	struct vm_area *a;
-	int err = -EINVAL;
+	err = -EINVAL;
 	if (spec->label != VMA_HEAP || !mm->heap)
 		err = vma_insert(&mm->areas, spec, &a);
+	if (!err)
+		err = mm_area_get(a);   /* cannot fail: no deny-write here */
 	if (!err && spec->label == VMA_HEAP) {
 		mm->heap = a;
 		mm->brk = va;
 	}
 	rwsleep_write_unlock(&mm->areas_lock);
+	if (made)
+		inode_put(made);   /* the area holds its own reference now */
 	return err;
 }
 
@@ -236,6 +244,19 @@ int mm_map_heap(struct mm *mm, uint64_t va)
 		.flags = VM_PRIVATE, .label = VMA_HEAP, .backing = { .kind = VM_BACKING_ANON },
 	};
 	return map_area(mm, &spec);
+}
+
+int mm_shmem_backing(struct vma_spec *spec, struct inode **made)
+{
+	*made = NULL;
+	if (spec->backing.kind != VM_BACKING_ANON || !(spec->flags & VM_SHARED))
+		return 0;
+	int err = fs_anon_file(spec->end - spec->start, made);
+	if (err)
+		return err == -EFBIG ? -EINVAL : -ENOMEM;
+	spec->backing = (struct vm_backing){ .kind = VM_BACKING_FILE, .ip = *made, .pgoff = 0 };
+	spec->flags |= VM_SHMEM | VM_MAYWRITE;
+	return 0;
 }
 
 int mm_backing_frame(struct vm_area *a, uint64_t va, uint64_t *pa)
@@ -632,7 +653,7 @@ int mm_describe(struct mm *mm, int first, struct vmmap_entry *buf, int n)
 			d.e.guard = a->flags & VM_GROWSDOWN ? VMA_GUARD_SIZE : 0;
 			if (a->flags & VM_SHARED)
 				d.e.prot |= VMMAP_SHARED;
-			if (a->backing.kind == VM_BACKING_FILE) {
+			if (a->backing.kind == VM_BACKING_FILE && !(a->flags & VM_SHMEM)) {
 				d.e.inum = inode_inum(a->backing.ip);
 				d.e.offset = a->backing.pgoff * PAGE_SIZE;
 			}

@@ -37,6 +37,8 @@ struct inode;
 #define VM_MAYWRITE  0x10  /* a shared file area whose file was open for writing:
 			      PROT_WRITE may be (or become, by mm_protect) set */
 #define VM_FIXED     0x20  /* mm_mmap only: exactly at addr, replacing what was there */
+#define VM_SHMEM     0x40  /* shared anonymous memory: backed by an unnamed file
+			      that every process mapping it shares (set by mm) */
 
 /* Where an area's pages come from when first touched. */
 enum vm_backing_kind {

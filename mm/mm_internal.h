@@ -84,6 +84,15 @@ uint64_t mm_fill_flags(const struct vm_area *a);
 int  mm_area_get(struct vm_area *a);
 void mm_area_put(struct vm_area *a);
 
+/*
+ * Shared anonymous memory needs one object that every sharer reaches, or
+ * a page nobody touched before fork would be filled separately in each:
+ * give such a spec an unnamed file as its backing (VM_SHMEM). *made gets
+ * the file's creation reference, which the caller puts once the area
+ * holds its own (or at once on failure); NULL when nothing was made.
+ */
+int mm_shmem_backing(struct vma_spec *spec, struct inode **made);
+
 /* Unmap [start, end) of area a, frames and tables; true if anything went (flush!). Caller writes areas. */
 bool mm_release_range(struct mm *mm, struct vm_area *a, uint64_t start, uint64_t end);
 

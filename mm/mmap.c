@@ -187,14 +187,21 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	if (spec.backing.kind == VM_BACKING_FILE &&
 	    (!spec.backing.ip || spec.backing.pgoff + len / PAGE_SIZE < spec.backing.pgoff))
 		return -EINVAL;
-	if (spec.backing.kind != VM_BACKING_FILE && spec.backing.kind != VM_BACKING_ANON)
+	if ((spec.backing.kind != VM_BACKING_FILE && spec.backing.kind != VM_BACKING_ANON) ||
+	    (spec.flags & VM_SHMEM))
 		return -EINVAL;
 	struct vm_area probe = { .flags = spec.flags, .backing = spec.backing };
 	if (!may_protect(&probe, spec.prot))
 		return -EACCES;
+	spec.start = 0;
+	spec.end = len;
+	struct inode *made;   /* shared anonymous memory's unnamed file, if any */
+	long ret = mm_shmem_backing(&spec, &made);
+	if (ret)
+		return ret;
 
 	rwsleep_write_lock(&mm->areas_lock);
-	long ret = -EINVAL;
+	ret = -EINVAL;
 	if (flags & VM_FIXED) {
 		if (!page_aligned(addr) || addr < PAGE_SIZE || addr > USER_TOP - len)
 			goto out;
@@ -230,6 +237,8 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	ret = (long)addr;
 out:
 	rwsleep_write_unlock(&mm->areas_lock);
+	if (made)
+		inode_put(made);   /* the area holds its own reference, or there is none */
 	return ret;
 }
 

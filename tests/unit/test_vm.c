@@ -385,14 +385,14 @@ static void fork_copies_with_cow_off(void)
 	CHECK(pte_at(child, AREA + PAGE_SIZE) == 0);   /* untouched stays untouched */
 	uint64_t ps = pte_to_pa(pte_at(parent, AREA + 32 * PAGE_SIZE));
 	CHECK(ps && ps == pte_to_pa(pte_at(child, AREA + 32 * PAGE_SIZE)));
-	CHECK(frame_refcount(ps) == 2);
+	CHECK(frame_refcount(ps) == 3);   /* the unnamed file, parent, child */
 	CHECK(mm_brk(child, 0) == mm_brk(parent, 0));
 	CHECK(fault(child, AREA + 64 * PAGE_SIZE + 100 * PAGE_SIZE, FAULT_WRITE) == FAULT_OK);
 	struct vmmap_entry d[3];
 	CHECK(mm_describe(child, 0, d, 3) == 3 && d[0].resident == 6 && d[1].resident == 1 &&
 	      d[2].resident == 2 && d[1].shared == 1 && d[0].shared == 0);
 	mm_destroy(child);
-	CHECK(frame_refcount(ps) == 1);
+	CHECK(frame_refcount(ps) == 2);
 	destroy_all_back(parent);
 }
 
@@ -820,11 +820,18 @@ static void mmap_placement(void)
 	destroy_all_back(mm);
 }
 
-/* Shared anonymous memory stays shared across fork. */
+/* Shared anonymous memory stays shared across fork, touched or not. */
 static void shared_anon_across_fork(void)
 {
 	sim_reset();
 	struct mm *mm = mm_create();
+	long untouched = mm_mmap(mm, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, VM_SHARED, NULL);
+	struct mm *early = mm_fork(mm);
+	CHECK(fault(early, (uint64_t)untouched, FAULT_WRITE) == FAULT_OK);
+	CHECK(fault(mm, (uint64_t)untouched, FAULT_READ) == FAULT_OK);
+	CHECK(pte_to_pa(pte_at(mm, (uint64_t)untouched)) ==
+	      pte_to_pa(pte_at(early, (uint64_t)untouched)));   /* one page for both */
+	mm_destroy(early);
 	long va = mm_mmap(mm, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, VM_SHARED, NULL);
 	CHECK(fault(mm, (uint64_t)va, FAULT_READ) == FAULT_OK);   /* no zero page when shared */
 	CHECK(!(pte_at(mm, (uint64_t)va) & PTE_ZERO) && (pte_at(mm, (uint64_t)va) & PTE_W));

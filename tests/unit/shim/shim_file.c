@@ -55,6 +55,16 @@ int inode_page_frame(struct inode *ip, uint64_t pgno, uint64_t *pa)
 	return 0;
 }
 
+int fs_anon_file(uint64_t size, struct inode **out)
+{
+	if (size > SHIM_FILE_PAGES * PAGE_SIZE)
+		return -EFBIG;
+	*out = shim_file_new(0, 0);
+	(*out)->size = size;
+	(*out)->anon = 1;
+	return 0;
+}
+
 unsigned inode_inum(struct inode *ip)
 {
 	(void)ip;
@@ -69,10 +79,14 @@ struct inode *inode_dup(struct inode *ip)
 
 void inode_put(struct inode *ip)
 {
-	if (--ip->ref < 1) {
+	if (--ip->ref > 0)
+		return;
+	if (!ip->anon) {
 		fprintf(stderr, "shim inode_put: the test's own reference went\n");
 		abort();
 	}
+	shim_file_truncate(ip, 0);   /* an unnamed file goes with its last reference */
+	free(ip);
 }
 
 int inode_deny_write(struct inode *ip)
