@@ -217,31 +217,46 @@ COW = [
          timeout=300, reject=[r"^panic"]),
 ]
 
-# --- mmap, munmap, mprotect (userland/tests/mmaptests.c, docs/mmap.md) ---
-# 20 cases, each frame-balanced, and the suite's own balance (21 lines). Children
-# die touching a page wholly past the end of a file and touching what
-# munmap or mprotect took away; pmap_names_file runs pmap on the suite
-# with /mm_a mapped shared at offset 0x1000.
+# --- mmap, munmap, mprotect (userland/tests/mmap*.c, docs/mmap.md) ---
+# Three programs sharing mmaphelp.c, each case frame-balanced and each
+# program ending in its own frames-balanced case; the number is its
+# cases, that one included:
+#   mmapfiles   private and shared file mappings, the end of a file,
+#               close/unlink, two files, truncation, pmap
+#   mmapranges  munmap, mprotect, MAP_FIXED, hints, invalid arguments
+#   mmapfork    what fork shares: file and anonymous, shared and private
+# Each boots at -smp 1 and 4, and with mm.cow=0 mm.zeropage=0 at -smp 2.
+# mmapfiles' children die touching a page wholly past the end of a file
+# (end_of_file, two_files, truncate_unmaps), and pmap_names_file runs
+# pmap on the program with /mm_a mapped shared at offset 0x1000;
+# mmapranges' children die touching what munmap or mprotect took away.
 
-MMAP_KILL = (r"^lazuli: killed pid \d+ \(mmaptests\): (?:load|store) at 0x[0-9a-f]+, "
-             r"pc 0x[0-9a-f]+: ")
-MMAP_EXPECT = [MMAP_KILL + r"beyond end of file$",
-               MMAP_KILL + r"no mapping allows it$",
+
+def mmap_kill(prog, rule):
+    return (rf"^lazuli: killed pid \d+ \({prog}\): (?:load|store) at 0x[0-9a-f]+, "
+            rf"pc 0x[0-9a-f]+: {rule}$")
+
+
+MMAP_PROGRAMS = dict(mmapfiles=10, mmapranges=9, mmapfork=4)
+MMAP_EXPECT = dict(
+    mmapfiles=[mmap_kill("mmapfiles", "beyond end of file"),
                r"^[0-9a-f]{16}-[0-9a-f]{16} rw-s mmap  00001000 +[1-9]\d*" + PMAP_REST + r"/mm_a$",
-               r"^[0-9a-f]{16}-[0-9a-f]{16} rw-p heap  00000000 +\d+" + PMAP_REST + r"\[heap\]$"]
+               r"^[0-9a-f]{16}-[0-9a-f]{16} rw-p heap  00000000 +\d+" + PMAP_REST + r"\[heap\]$"],
+    mmapranges=[mmap_kill("mmapranges", "no mapping allows it")],
+    mmapfork=[],
+)
+MMAP_MODES = [("smp1", 1, ""), ("smp4", 4, ""), ("neither_smp2", 2, "mm.cow=0 mm.zeropage=0")]
 
 
-def mmap_case(name, smp, switches=""):
-    return dict(name=name, smp=smp, mem="256M",
-                append=f"init=/mmaptests test=1 {switches}".strip(),
-                min_results=21, exit=0, timeout=300, expect=MMAP_EXPECT,
-                reject=[r"^panic", r"killed pid \d+ \(mmaptests\).*(?:kernel bug|out of memory)"])
+def mmap_case(prog, mode, smp, switches=""):
+    return dict(name=f"{prog}_{mode}", smp=smp, mem="256M",
+                append=f"init=/{prog} test=1 {switches}".strip(),
+                min_results=MMAP_PROGRAMS[prog], exit=0, timeout=300,
+                expect=MMAP_EXPECT[prog],
+                reject=[r"^panic", rf"killed pid \d+ \({prog}\).*(?:kernel bug|out of memory)"])
 
 
-MMAP = [
-    mmap_case("mmaptests_smp1", 1),
-    mmap_case("mmaptests_smp4", 4),
-    mmap_case("mmaptests_neither_smp2", 2, "mm.cow=0 mm.zeropage=0"),
-]
+MMAP = [mmap_case(prog, mode, smp, switches)
+        for prog in MMAP_PROGRAMS for mode, smp, switches in MMAP_MODES]
 
 CASES = SKELETON + SHELL + LAZY + FAULTAROUND + ELF + COW + MMAP + COMPAT
