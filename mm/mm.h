@@ -37,6 +37,8 @@ struct inode;
 #define VM_MAYWRITE  0x10  /* a shared file area whose file was open for writing:
 			      PROT_WRITE may be (or become, by mm_protect) set */
 #define VM_FIXED     0x20  /* mm_mmap only: exactly at addr, replacing what was there */
+#define VM_IMAGE     0x40  /* mm_mmap only: part of a program image (exec's areas:
+			      vmmap and pmap call them "image", not "mmap") */
 
 /* Where an area's pages come from when first touched. */
 enum vm_backing_kind {
@@ -120,7 +122,8 @@ int  mm_map_heap(struct mm *mm, uint64_t va);
 
 /*
  * mmap: map len bytes (rounded up to pages) with prot, flags (VM_PRIVATE
- * or VM_SHARED, optionally VM_MAYWRITE, VM_FIXED) and backing (NULL:
+ * or VM_SHARED, optionally VM_MAYWRITE, VM_DENYWRITE, VM_FIXED, VM_IMAGE)
+ * and backing (NULL:
  * anonymous). With VM_FIXED the area goes exactly at addr (page-aligned),
  * replacing whatever was mapped there; otherwise addr is a hint, and the
  * lowest-risk free gap is found (the hint if it is free, else the highest
