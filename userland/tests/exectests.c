@@ -270,6 +270,7 @@ static const struct program programs[] = {
 	{ "stacktests", ELSEWHERE, 0, 0, 0 },
 	{ "lazybench", ELSEWHERE, 0, 0, 0 },   /* ./lazuli bench */
 	{ "cowbench",  ELSEWHERE, 0, 0, 0 },
+	{ "execbench", ELSEWHERE, 0, 0, 0 },
 };
 
 static const struct program *program_named(const char *name)
