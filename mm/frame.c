@@ -162,14 +162,31 @@ uint64_t frame_alloc_zeroed(enum frame_use use)
 	return pa;
 }
 
+/*
+ * References a frame's owner holds beyond its mappings: the page cache
+ * keeps one on a file's frame, and a pin is one. A frame is shared when
+ * it has more references than that plus one.
+ */
+static uint32_t owner_refs(const struct frame *f)
+{
+	return (f->use == FRAME_FILE) + __atomic_load_n(&f->pinned, __ATOMIC_RELAXED);
+}
+
 void frame_get(uint64_t pa)
 {
+	struct frame *f = frame_of(pa);
 	/* Relaxed: the caller's own reference keeps the frame alive. */
-	uint32_t old = __atomic_fetch_add(&frame_of(pa)->refcount, 1, __ATOMIC_RELAXED);
+	uint32_t old = __atomic_fetch_add(&f->refcount, 1, __ATOMIC_RELAXED);
 	if (old == 0)
 		panic("frame_get: frame %p is free", (void *)pa);
-	if (old == 1)
+	if (old == owner_refs(f) + 1)
 		__atomic_fetch_add(&stats.shared, 1, __ATOMIC_RELAXED);
+}
+
+int frame_mappings(uint64_t pa)
+{
+	const struct frame *f = frame_of(pa);
+	return (int)__atomic_load_n(&f->refcount, __ATOMIC_ACQUIRE) - (int)owner_refs(f);
 }
 
 void frame_put(uint64_t pa)
@@ -182,7 +199,7 @@ void frame_put(uint64_t pa)
 	uint32_t old = __atomic_fetch_sub(&f->refcount, 1, __ATOMIC_ACQ_REL);
 	if (old == 0)
 		panic("frame_put: frame %p is not allocated", (void *)pa);
-	if (old == 2)
+	if (old == owner_refs(f) + 2)
 		__atomic_fetch_sub(&stats.shared, 1, __ATOMIC_RELAXED);
 	if (old > 1)
 		return;

@@ -40,7 +40,8 @@ struct frame_stats {
 	uint64_t total;              /* frames managed */
 	uint64_t free;               /* on the free list */
 	uint64_t by_use[FRAME_USES]; /* in use, by kind */
-	uint64_t shared;             /* in use with more than one reference */
+	uint64_t shared;             /* in use with two or more users beyond the owner
+					(frame_mappings) */
 };
 
 /* Bytes of metadata needed to manage [base, end). */
@@ -71,6 +72,12 @@ void frame_put(uint64_t pa);
 void frame_get(uint64_t pa);
 /* The reference count now: a snapshot that other harts may change at once. */
 int  frame_refcount(uint64_t pa);
+/*
+ * How many users beyond the frame's owner hold it: the count less the
+ * page cache's own reference on a file frame and a pin. A frame is shared
+ * when this is 2 or more; `free` and `pmap` count those.
+ */
+int  frame_mappings(uint64_t pa);
 /*
  * Pin an allocated frame for good: it is never freed, and a frame_put()
  * that would drop its count to zero is a kernel bug and panics. Lock-free.

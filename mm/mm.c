@@ -623,7 +623,7 @@ static int describe_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
 		e->zero++;
 		return 0;
 	}
-	int n = frame_refcount(pte_to_pa(*pte));
+	int n = frame_mappings(pte_to_pa(*pte));
 	e->resident++;
 	e->pss_x1000 += 1000 / (uint64_t)(n > 0 ? n : 1);
 	if (n > 1)

@@ -39,6 +39,8 @@ struct inode;
 #define VM_FIXED     0x20  /* mm_mmap only: exactly at addr, replacing what was there */
 #define VM_SHMEM     0x40  /* shared anonymous memory: backed by an unnamed file
 			      that every process mapping it shares (set by mm) */
+#define VM_IMAGE     0x80  /* mm_mmap only: part of a program image (exec's areas:
+			      vmmap and pmap call them "image", not "mmap") */
 
 /* Where an area's pages come from when first touched. */
 enum vm_backing_kind {
@@ -122,7 +124,8 @@ int  mm_map_heap(struct mm *mm, uint64_t va);
 
 /*
  * mmap: map len bytes (rounded up to pages) with prot, flags (VM_PRIVATE
- * or VM_SHARED, optionally VM_MAYWRITE, VM_FIXED) and backing (NULL:
+ * or VM_SHARED, optionally VM_MAYWRITE, VM_DENYWRITE, VM_FIXED, VM_IMAGE)
+ * and backing (NULL:
  * anonymous). With VM_FIXED the area goes exactly at addr (page-aligned),
  * replacing whatever was mapped there; otherwise addr is a hint, and the
  * lowest-risk free gap is found (the hint if it is free, else the highest

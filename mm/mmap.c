@@ -172,7 +172,8 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	     const struct vm_backing *backing)
 {
 	struct vma_spec spec = {
-		.flags = flags & ~VM_FIXED, .label = VMA_MMAP,
+		.flags = flags & ~(VM_FIXED | VM_IMAGE),
+		.label = flags & VM_IMAGE ? VMA_IMAGE : VMA_MMAP,
 		.backing = backing ? *backing : (struct vm_backing){ .kind = VM_BACKING_ANON },
 	};
 	if (len == 0 || page_up(len) < len || page_up(len) > USER_TOP)
@@ -182,7 +183,7 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 		return -EINVAL;
 	int sharing = flags & (VM_PRIVATE | VM_SHARED);
 	if ((sharing != VM_PRIVATE && sharing != VM_SHARED) ||
-	    (flags & ~(VM_PRIVATE | VM_SHARED | VM_MAYWRITE | VM_FIXED | VM_DENYWRITE)))
+	    (flags & ~(VM_PRIVATE | VM_SHARED | VM_MAYWRITE | VM_FIXED | VM_DENYWRITE | VM_IMAGE)))
 		return -EINVAL;
 	if (spec.backing.kind == VM_BACKING_FILE &&
 	    (!spec.backing.ip || spec.backing.pgoff + len / PAGE_SIZE < spec.backing.pgoff))

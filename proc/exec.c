@@ -4,10 +4,21 @@
  * Two passes. The validation pass reads the ELF file header and program
  * header table and checks every field (proc/elf.c) before anything is
  * created; a crafted file is refused there with -ENOEXEC. The build pass
- * then makes the new address space completely on the side (mm_create,
- * mm_map, mm_write) and swaps it in only when nothing can fail any more,
- * so a bad or truncated file, or arguments that do not fit, leave the
- * caller's image untouched and exec returns -1.
+ * then makes the new address space completely on the side and swaps it
+ * in only when nothing can fail any more, so a bad or truncated file, a
+ * program file open for writing (-ETXTBSY), running out of memory, or
+ * arguments that do not fit leave the caller's image untouched, every
+ * new area and frame is given back, and exec returns -1.
+ *
+ * Demand paging (docs/demand-paging.md). The build pass reads nothing
+ * but one page per segment: each segment becomes areas backed by the
+ * program file (mm_mmap with VM_FIXED), text shared with every process
+ * running the same file, data private copy-on-write; only the page where
+ * a segment's file bytes give way to .bss is copied (segment_cut says
+ * why), and whole .bss pages start on the zero page. The text areas hold
+ * the inode and keep writers out of it (VM_DENYWRITE) until they go
+ * away, so the running program's file cannot change under it and
+ * unlinking it leaves the running copies intact.
  *
  * The user stack on entry to _start:
  *
@@ -44,26 +55,6 @@ static int segment_prot(uint32_t flags)
 {
 	return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) |
 	       (flags & PF_X ? PROT_EXEC : 0);
-}
-
-/* Copy [off, off+n) of the file to va in mm, a page at a time. */
-static int load_bytes(struct mm *mm, struct inode *ip, uint64_t va, uint64_t off, uint64_t n)
-{
-	void *buf = kmalloc(PAGE_SIZE);
-	if (!buf)
-		return -ENOMEM;
-	int err = 0;
-	while (n && !err) {
-		size_t chunk = n < PAGE_SIZE ? n : PAGE_SIZE;
-		err = read_exact(ip, buf, off, chunk);
-		if (!err)
-			err = mm_write(mm, va, buf, chunk);
-		va += chunk;
-		off += chunk;
-		n -= chunk;
-	}
-	kfree(buf);
-	return err;
 }
 
 /*
@@ -116,22 +107,105 @@ out_free_table:
 }
 
 /*
- * Map one checked segment and copy its file bytes in; the rest of it
- * (.bss) faults in as zeros. A read error here means the file changed
- * since the check: -ENOEXEC. Also -ENOMEM.
+ * A segment's pages, cut where their contents come from:
+ *
+ *   start          file_end       anon_start     bss_start       end
+ *   |  from the file |  copied page  |  (same)     |  whole pages  |
+ *   page_down(vaddr)  page_down(vaddr+filesz)      page_up(vaddr+filesz)
+ *                                                                  page_up(vaddr+memsz)
+ *
+ * [start, file_end) maps the file's own frames: text shared by every
+ * process running the program, data private (copy-on-write on the
+ * first store). The page where the file bytes stop and .bss begins
+ * cannot: the file's frame holds whatever follows filesz in the file
+ * (the next section, the symbol table), and .bss must read as zeros, so
+ * it is a private anonymous page exec fills with the file bytes, its
+ * tail left zero. It is the only page exec copies. The whole pages of
+ * .bss after it are anonymous: a read maps the zero page.
+ *
+ * With no .bss (memsz == filesz) the last partial page is mapped from
+ * the file whole, as Linux does: the bytes after filesz lie outside the
+ * segment, a read-only segment (text) can only read them, and they are
+ * bytes of a file the program could read anyway.
+ */
+struct segment_layout {
+	uint64_t start, file_end, anon_start, end;
+	uint64_t copy_va, copy_off, copy_len;   /* the copied page's file bytes; len 0: none */
+};
+
+static void segment_cut(const struct elf_phdr *ph, struct segment_layout *l)
+{
+	uint64_t data_end = ph->vaddr + ph->filesz;
+	l->start = page_down(ph->vaddr);
+	l->end = page_up(ph->vaddr + ph->memsz);
+	l->copy_len = 0;
+	if (ph->filesz == 0) {
+		l->file_end = l->anon_start = l->start;
+	} else if (ph->memsz == ph->filesz || page_aligned(data_end)) {
+		l->file_end = l->anon_start = page_up(data_end);
+	} else {
+		/* The boundary page: from the segment's first byte in it to data_end. */
+		l->file_end = l->anon_start = page_down(data_end);
+		l->copy_va = l->anon_start > ph->vaddr ? l->anon_start : ph->vaddr;
+		l->copy_off = ph->offset + (l->copy_va - ph->vaddr);
+		l->copy_len = data_end - l->copy_va;
+	}
+}
+
+/* Fill the boundary page at l->copy_va with its file bytes (the rest stays zero). */
+static int copy_boundary(struct mm *mm, struct inode *ip, const struct segment_layout *l)
+{
+	void *buf = kmalloc(PAGE_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	/* A short read: the file shrank since the check. */
+	int err = read_exact(ip, buf, l->copy_off, l->copy_len);
+	if (!err)
+		err = mm_write(mm, l->copy_va, buf, l->copy_len);
+	kfree(buf);
+	return err;
+}
+
+/* mm_mmap/mm_map's refusal, as exec reports it: the file's fault unless it is ours. */
+static int map_error(long err)
+{
+	return err == -ENOMEM || err == -ETXTBSY ? (int)err : -ENOEXEC;
+}
+
+/*
+ * Map one checked segment (segment_cut's picture). Text (PF_X) areas
+ * keep writers out of the file for as long as they exist
+ * (VM_DENYWRITE). Nothing is read but the boundary page. -ENOMEM,
+ * -ETXTBSY (the file is open for writing), -ENOEXEC (the file changed
+ * since the check).
  */
 static int load_segment(struct mm *mm, struct inode *ip, const struct elf_phdr *ph,
 			uint64_t *image_end)
 {
-	uint64_t start = page_down(ph->vaddr), end = page_up(ph->vaddr + ph->memsz);
-	int err = mm_map(mm, start, end - start, segment_prot(ph->flags), VM_PRIVATE, NULL);
-	if (err)
-		return err == -ENOMEM ? err : -ENOEXEC;
-	err = load_bytes(mm, ip, ph->vaddr, ph->offset, ph->filesz);
-	if (err)
-		return err;
-	if (end > *image_end)
-		*image_end = end;
+	struct segment_layout l;
+	int prot = segment_prot(ph->flags);
+	segment_cut(ph, &l);
+	if (l.file_end > l.start) {
+		struct vm_backing file = {
+			.kind = VM_BACKING_FILE, .ip = ip, .pgoff = ph->offset / PAGE_SIZE,
+		};
+		int flags = VM_FIXED | VM_PRIVATE | VM_IMAGE | (ph->flags & PF_X ? VM_DENYWRITE : 0);
+		long got = mm_mmap(mm, l.start, l.file_end - l.start, prot, flags, &file);
+		if (got < 0)
+			return map_error(got);
+	}
+	if (l.end > l.anon_start) {
+		int err = mm_map(mm, l.anon_start, l.end - l.anon_start, prot, VM_PRIVATE, NULL);
+		if (err)
+			return map_error(err);
+	}
+	if (l.copy_len) {
+		int err = copy_boundary(mm, ip, &l);
+		if (err)
+			return err;
+	}
+	if (l.end > *image_end)
+		*image_end = l.end;
 	return 0;
 }
 
@@ -194,10 +268,18 @@ int exec_into(struct proc *p, const char *path, char *const argv[], int argc)
 	int err = -EACCES;
 	if (inode_type(ip) != T_FILE)
 		goto out_put;
+	/*
+	 * Keep writers out from the first header read to the last mapping,
+	 * so the file exec checks is the file it maps; the text areas then
+	 * keep them out for as long as the program runs.
+	 */
+	err = inode_deny_write(ip);
+	if (err)
+		goto out_put;
 	struct elf_image img;
 	err = read_headers(ip, &img);
 	if (err)
-		goto out_put;
+		goto out_allow;
 	err = -ENOMEM;
 	struct mm *mm = mm_create();
 	if (!mm)
@@ -216,6 +298,7 @@ int exec_into(struct proc *p, const char *path, char *const argv[], int argc)
 		goto out_mm;
 	uint64_t entry = img.eh.entry;
 	kfree(img.ph);
+	inode_allow_write(ip);   /* the text areas hold their own deny */
 	inode_put(ip);
 
 	/* Point of no return: swap the image in. */
@@ -243,6 +326,8 @@ out_mm:
 	mm_destroy(mm);
 out_free_headers:
 	kfree(img.ph);
+out_allow:
+	inode_allow_write(ip);
 out_put:
 	inode_put(ip);
 	return err;

@@ -259,4 +259,13 @@ def mmap_case(prog, mode, smp, switches=""):
 MMAP = [mmap_case(prog, mode, smp, switches)
         for prog in MMAP_PROGRAMS for mode, smp, switches in MMAP_MODES]
 
-CASES = SKELETON + SHELL + LAZY + FAULTAROUND + ELF + COW + MMAP + COMPAT
+# --- demand-paged exec: text shared from the file, ETXTBSY, unlink, lazy .bss ---
+# 7 cases and exec_frames_balanced (userland/tests/exectests.c).
+
+EXEC = [
+    dict(name=f"exectests_smp{smp}", smp=smp, mem="256M", append="init=/exectests test=1",
+         min_results=8, exit=0, timeout=400, reject=[r"^panic"])
+    for smp in (1, 4)
+]
+
+CASES = SKELETON + SHELL + LAZY + FAULTAROUND + ELF + COW + MMAP + EXEC + COMPAT

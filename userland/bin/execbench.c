@@ -1,0 +1,246 @@
+/*
+ * execbench: what demand-paged exec costs and saves, in figures
+ * (docs/demand-paging.md).
+ *
+ * Prints one line per figure, `BENCH name value unit`, and no verdict,
+ * as lazybench and cowbench do; tests/boot/bench.py collects them. A
+ * value of -1 means the measurement could not be made. Time comes from
+ * rdtime() (10 MHz on QEMU virt); every timed thing is done once untimed
+ * first, then EXEC_RUNS times, and the median printed.
+ *
+ *   exec_bigtext_ns
+ *       fork + exec(/bigtext) + exit + wait: a program with 1 MiB of
+ *       text that runs one page of it and exits. A copying exec reads and
+ *       copies the whole megabyte; a demand-paged one maps one page.
+ *   exec_bigtext_frames
+ *       user frames that exec of /bigtext took, seen by the parent while
+ *       the child waits on its input (its text costs none: it is the
+ *       file's).
+ *   exec_small_ns
+ *       the same for /bigtext's small sibling, /echo with no argument,
+ *       for scale.
+ *   sh8_frames
+ *       frames that 8 idle shells took in all (free frames before and
+ *       after starting them; each waits on its input, a pipe).
+ *   sh_text_pages
+ *       the text pages one idle shell maps (all of them the file's
+ *       frames, shared by the 8).
+ *   sh8_private_frames, sh8_pt_frames
+ *       of sh8_frames, the shells' private pages (data, the copied
+ *       boundary page, stack) and the page-table frames they added.
+ *   sh8_user_frames
+ *       of sh8_frames, the user frames (memstat's user_frames; a file's
+ *       frames are the file system's, not counted there).
+ *   sh8_bound
+ *       the target's allowance: one copy of the text plus 8 x (data +
+ *       stack + page tables), i.e. sh_text_pages + sh8_private_frames +
+ *       sh8_pt_frames; compare sh8_user_frames + sh8_pt_frames.
+ *   sh8_kernel_frames
+ *       the rest of sh8_frames: kernel memory for the 8 processes and
+ *       the 8 pipes their input comes from (slabs for procs, mms, areas,
+ *       pipe buffers), which no address space maps.
+ */
+#include "kernel/types.h"
+#include "user/user.h"
+#include "user/lazuli.h"
+
+#define NS_PER_TICK  (1000000000UL / RDTIME_HZ)
+#define EXEC_RUNS    9
+#define SHELLS       8
+#define MAX_AREAS    16
+#define IDLE_TRIES   200
+
+static uint64 samples[EXEC_RUNS];
+
+static void bench(const char *name, long value, const char *unit)
+{
+	printf("BENCH %s %ld %s\n", name, value, unit);
+}
+
+/* The median of samples[0..n) (sorts them). */
+static uint64 median(int n)
+{
+	for (int i = 1; i < n; i++) {
+		uint64 v = samples[i];
+		int j = i;
+
+		for (; j > 0 && samples[j - 1] > v; j--)
+			samples[j] = samples[j - 1];
+		samples[j] = v;
+	}
+	return samples[n / 2];
+}
+
+static struct memstat stat_now(void)
+{
+	struct memstat st;
+
+	memstat(&st);
+	return st;
+}
+
+/* Fork, exec path with argv in the child, wait: the time it took (ticks), or 0. */
+static uint64 exec_once(const char *path, char **argv)
+{
+	uint64 t0 = rdtime();
+	int pid = fork(), status;
+
+	if (pid < 0)
+		return 0;
+	if (pid == 0) {
+		exec((char *)path, argv);
+		exit(127);
+	}
+	wait(&status);
+	return status == 0 ? rdtime() - t0 : 0;
+}
+
+/* Median ns of fork + exec + exit + wait of path; -1 if it failed. */
+static long exec_ns(const char *path, char **argv)
+{
+	if (!exec_once(path, argv))
+		return -1;
+	for (int i = 0; i < EXEC_RUNS; i++)
+		if (!(samples[i] = exec_once(path, argv)))
+			return -1;
+	return (long)(median(EXEC_RUNS) * NS_PER_TICK);
+}
+
+/* A child running path, its stdin a pipe we hold: its pid (and *in), or -1. */
+static int start_idle(const char *path, char **argv, int *in)
+{
+	int fds[2], pid;
+
+	if (pipe(fds) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(0);
+		dup(fds[0]);
+		close(fds[0]);
+		close(fds[1]);
+		exec((char *)path, argv);
+		exit(127);
+	}
+	close(fds[0]);
+	*in = fds[1];
+	return pid;
+}
+
+/* Wait until pid sleeps with the same resident count three looks in a row. */
+static int settle(int pid)
+{
+	static struct procinfo ps[64];
+	uint64 last = ~0UL;
+	int same = 0;
+
+	for (int i = 0; i < IDLE_TRIES; i++) {
+		int n = procinfo(ps, 64), found = 0;
+
+		for (int j = 0; j < n && j < 64; j++) {
+			if (ps[j].pid != pid)
+				continue;
+			found = 1;
+			if (ps[j].state == PROCINFO_SLEEPING && ps[j].resident == last &&
+			    ps[j].name[0] != 'e')   /* no longer execbench's fork */
+				same++;
+			else
+				same = 0;
+			last = ps[j].resident;
+		}
+		if (!found)
+			return -1;
+		if (same >= 3)
+			return 0;
+		sleep(1);
+	}
+	return -1;
+}
+
+/* Private pages (resident, not shared) and text pages of pid. */
+static void pages_of(int pid, uint64 *private, uint64 *text)
+{
+	struct vmmap_entry map[MAX_AREAS];
+	int n = vmmap(pid, map, MAX_AREAS);
+
+	*private = *text = 0;
+	for (int i = 0; i < n && i < MAX_AREAS; i++) {
+		*private += map[i].resident - map[i].shared;
+		if (map[i].kind == VMMAP_KIND_IMAGE && (map[i].prot & VMMAP_PROT_X))
+			*text = map[i].resident;
+	}
+}
+
+/* User frames /bigtext's exec took, the child waiting on its input. */
+static long bigtext_frames(void)
+{
+	char *argv[] = { "bigtext", "wait", 0 };
+	uint64 u0 = stat_now().user_frames, u1;
+	int in, pid = start_idle("/bigtext", argv, &in), status;
+
+	if (pid < 0)
+		return -1;
+	if (settle(pid) < 0) {
+		close(in);
+		wait(&status);
+		return -1;
+	}
+	u1 = stat_now().user_frames;
+	close(in);
+	wait(&status);
+	return (long)(u1 - u0);
+}
+
+/* Eight idle shells: what they took, and what the target allows them. */
+static void shells(void)
+{
+	char *argv[] = { "sh", 0 };
+	int pid[SHELLS], in[SHELLS], status, ok = 1;
+	struct memstat s0 = stat_now(), s1;
+	uint64 private = 0, text = 0;
+
+	for (int i = 0; i < SHELLS; i++) {
+		pid[i] = start_idle("/sh", argv, &in[i]);
+		if (pid[i] < 0 || settle(pid[i]) < 0)
+			ok = 0;
+	}
+	s1 = stat_now();
+	for (int i = 0; ok && i < SHELLS; i++) {
+		uint64 p, t;
+
+		pages_of(pid[i], &p, &t);
+		private += p;
+		if (t > text)
+			text = t;
+	}
+	/* Each shell holds the write ends of its elders' inputs: close all, then reap. */
+	for (int i = 0; i < SHELLS; i++)
+		if (pid[i] > 0)
+			close(in[i]);
+	for (int i = 0; i < SHELLS; i++)
+		if (pid[i] > 0)
+			wait(&status);
+	bench("sh8_frames", ok ? (long)(s0.free_frames - s1.free_frames) : -1, "frames");
+	bench("sh_text_pages", ok ? (long)text : -1, "pages");
+	bench("sh8_private_frames", ok ? (long)private : -1, "frames");
+	bench("sh8_pt_frames", ok ? (long)(s1.pt_frames - s0.pt_frames) : -1, "frames");
+	bench("sh8_user_frames", ok ? (long)(s1.user_frames - s0.user_frames) : -1, "frames");
+	bench("sh8_bound", ok ? (long)(text + private + s1.pt_frames - s0.pt_frames) : -1,
+	      "frames");
+	bench("sh8_kernel_frames", ok ? (long)((s0.free_frames - s1.free_frames) -
+					     (s1.user_frames - s0.user_frames) -
+					     (s1.pt_frames - s0.pt_frames)) : -1, "frames");
+}
+
+int main(void)
+{
+	char *big[] = { "bigtext", 0 };
+	char *small[] = { "echo", 0 };
+
+	printf("BENCH mode exec\n");
+	bench("exec_bigtext_ns", exec_ns("/bigtext", big), "ns");
+	bench("exec_small_ns", exec_ns("/echo", small), "ns");
+	bench("exec_bigtext_frames", bigtext_frames(), "frames");
+	shells();
+	exit(0);
+}
