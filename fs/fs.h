@@ -85,6 +85,15 @@ int  fs_anon_file(uint64_t size, struct inode **out);
 int  inode_deny_write(struct inode *ip);
 void inode_allow_write(struct inode *ip);
 
+/*
+ * A writer that is not an open file: a shared writable mapping counts as
+ * one for as long as it exists, so a program cannot be started from a
+ * file someone can still write through memory. 0, or -ETXTBSY while a
+ * program runs from ip. Every successful get is undone by one put.
+ */
+int  inode_get_write(struct inode *ip);
+void inode_put_write(struct inode *ip);
+
 /* A new open file on the console device, readable and writable. */
 struct file  *fs_open_console(void);
 struct file  *file_dup(struct file *f);

@@ -392,6 +392,25 @@ void inode_allow_write(struct inode *ip)
 	inode_unlock(ip);
 }
 
+int inode_get_write(struct inode *ip)
+{
+	inode_lock(ip);
+	int err = ip->text ? -ETXTBSY : 0;
+	if (!err)
+		ip->writers++;
+	inode_unlock(ip);
+	return err;
+}
+
+void inode_put_write(struct inode *ip)
+{
+	inode_lock(ip);
+	if (ip->writers <= 0)
+		panic("inode_put_write: inode %d has no writer", ip->inum);
+	ip->writers--;
+	inode_unlock(ip);
+}
+
 int inode_page_frame(struct inode *ip, uint64_t pgno, uint64_t *pa)
 {
 	int err = -ENXIO;

@@ -293,17 +293,24 @@ uint64_t mm_fill_flags(const struct vm_area *a)
 	return f;
 }
 
+/* A shared area that may write its (named) file: it counts as one of the file's writers. */
+static bool writes_file(const struct vm_area *a)
+{
+	return (a->flags & VM_SHARED) && (a->flags & VM_MAYWRITE) && !(a->flags & VM_SHMEM);
+}
+
 int mm_area_get(struct vm_area *a)
 {
 	if (a->backing.kind != VM_BACKING_FILE)
 		return 0;
-	if (a->flags & VM_DENYWRITE) {
-		int err = inode_deny_write(a->backing.ip);
-		if (err)
-			return err;
-	}
-	inode_dup(a->backing.ip);
-	return 0;
+	int err = 0;
+	if (a->flags & VM_DENYWRITE)
+		err = inode_deny_write(a->backing.ip);
+	else if (writes_file(a))
+		err = inode_get_write(a->backing.ip);
+	if (!err)
+		inode_dup(a->backing.ip);
+	return err;
 }
 
 void mm_area_put(struct vm_area *a)
@@ -312,6 +319,8 @@ void mm_area_put(struct vm_area *a)
 		return;
 	if (a->flags & VM_DENYWRITE)
 		inode_allow_write(a->backing.ip);
+	else if (writes_file(a))
+		inode_put_write(a->backing.ip);
 	inode_put(a->backing.ip);
 }
 
@@ -449,6 +458,8 @@ long mm_brk(struct mm *mm, long delta)
 		goto out;
 
 	uint64_t old_end = heap->end, new_end = page_up(target);
+	if (delta < 0 && new_end > old_end)
+		new_end = old_end;   /* shrinking never grows the area, whatever brk was */
 	if (new_end > old_end) {
 		heap->end = new_end;
 		if (eager_mode && populate_range(mm, heap, old_end, new_end)) {
@@ -619,7 +630,8 @@ static int describe_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
 {
 	struct vmmap_entry *e = &((struct describe_walker *)w)->e;
 	(void)va;
-	if (*pte & PTE_ZERO) {
+	bool valid = *pte & PTE_V;   /* else parked: bit 8 is PTE_PARKED, not PTE_COW */
+	if (valid && (*pte & PTE_ZERO)) {
 		e->zero++;
 		return 0;
 	}
@@ -628,7 +640,7 @@ static int describe_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
 	e->pss_x1000 += 1000 / (uint64_t)(n > 0 ? n : 1);
 	if (n > 1)
 		e->shared++;
-	if (*pte & PTE_COW)
+	if (valid && (*pte & PTE_COW))
 		e->cow++;
 	return 0;
 }

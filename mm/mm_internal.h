@@ -78,8 +78,10 @@ int mm_private_frame_of(struct vm_area *a, uint64_t va, uint64_t *pa);
 uint64_t mm_fill_flags(const struct vm_area *a);
 /*
  * Take (get) or drop (put) what an area holds beyond itself: its file's
- * reference and, for a program's text, the file's deny-write. get fails
- * only with -ETXTBSY (the file is open for writing).
+ * reference and, for a program's text, the file's deny-write, or for a
+ * shared area that may write its file, a writer's count. get fails only
+ * with -ETXTBSY (text of a file open for writing, or a writer of a
+ * running program's file).
  */
 int  mm_area_get(struct vm_area *a);
 void mm_area_put(struct vm_area *a);

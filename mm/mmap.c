@@ -21,6 +21,7 @@
  */
 #include "mm/mm_internal.h"
 #include "mm/frame.h"
+#include "mm/kmalloc.h"
 #include "arch/riscv/sv39.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
@@ -59,8 +60,10 @@ static int split_area(struct mm *mm, struct vm_area *a, uint64_t addr)
 	a->zero -= c.zeros;
 	b->resident = c.frames;
 	b->zero = c.zeros;
-	if (mm_area_get(b))   /* a keeps writers out already */
-		panic("split_area: a running program's file took a writer");
+	if (mm_area_get(b))   /* a holds the same counts: they cannot be refused */
+		panic("split_area: the file refused a second share of what a holds");
+	if (a == mm->heap)
+		mm->heap = b;     /* the break is in the upper piece */
 	return 0;
 }
 
@@ -93,14 +96,19 @@ static bool remove_areas(struct mm *mm, uint64_t start, uint64_t end)
 		if (a->start >= start && a->end <= end && a->end > a->start) {
 			changed |= mm_release_range(mm, a, a->start, a->end);
 			if (a == mm->heap)
-				mm->heap = NULL;   /* sbrk fails from now on, as the heap is gone */
+				mm->heap = NULL;
 			mm_area_put(a);
 			vma_remove(&mm->areas, a);
 		}
 		a = next;
 	}
-	if (mm->heap && mm->brk > mm->heap->end)
-		mm->brk = mm->heap->end;
+	if (!mm->heap) {   /* the break's piece went: the highest heap piece left is the heap */
+		vma_foreach(a, &mm->areas)
+			if (a->label == VMA_HEAP)
+				mm->heap = a;
+		if (mm->heap && (mm->brk > mm->heap->end || mm->brk < mm->heap->start))
+			mm->brk = mm->heap->end;
+	}
 	return changed;
 }
 
@@ -114,8 +122,7 @@ static void merge_next(struct mm *mm, struct vm_area *a)
 	struct vm_area *b = vma_next(&mm->areas, a);
 	if (!b || a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
 	    a->label != b->label || a->backing.kind != b->backing.kind ||
-	    a->backing.ip != b->backing.ip || a == mm->heap || b == mm->heap ||
-	    (b->flags & VM_GROWSDOWN))
+	    a->backing.ip != b->backing.ip || a == mm->heap || (b->flags & VM_GROWSDOWN))
 		return;
 	if (a->backing.kind == VM_BACKING_FILE &&
 	    b->backing.pgoff != a->backing.pgoff + (a->end - a->start) / PAGE_SIZE)
@@ -123,6 +130,8 @@ static void merge_next(struct mm *mm, struct vm_area *a)
 	a->end = b->end;
 	a->resident += b->resident;
 	a->zero += b->zero;
+	if (b == mm->heap)
+		mm->heap = a;   /* heap pieces joined again: the whole is the heap */
 	mm_area_put(b);   /* a holds the same file (and deny-write) already */
 	vma_remove(&mm->areas, b);
 }
@@ -201,19 +210,36 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	if (ret)
 		return ret;
 
+	/*
+	 * Everything that can fail comes before anything changes: the area's
+	 * memory, its file's counts (-ETXTBSY), a free gap, or for VM_FIXED the
+	 * check that no stack's guard gap is in the way. Only then are old
+	 * areas removed, so a failed mmap leaves the address space as it was.
+	 */
+	struct vm_area *a = kmalloc(sizeof(*a));
+	if (!a) {
+		ret = -ENOMEM;
+		goto out_put_made;
+	}
+	*a = (struct vm_area){ .flags = spec.flags, .backing = spec.backing };
+	ret = mm_area_get(a);
+	if (ret) {
+		kfree(a);
+		goto out_put_made;
+	}
 	rwsleep_write_lock(&mm->areas_lock);
 	ret = -EINVAL;
 	if (flags & VM_FIXED) {
 		if (!page_aligned(addr) || addr < PAGE_SIZE || addr > USER_TOP - len)
 			goto out;
+		ret = -ENOMEM;
+		if (vma_in_guard_gap(&mm->areas, addr, addr + len))
+			goto out;   /* no mapping may take a stack's guard gap */
 		ret = split_edges(mm, addr, addr + len);
 		if (ret)
-			goto out;
+			goto out;   /* harmless: the pieces behave as the whole did */
 		if (remove_areas(mm, addr, addr + len))
 			tlb_removed(&mm->tlb);
-		ret = -ENOMEM;
-		if (!vma_range_free(&mm->areas, addr, addr + len))
-			goto out;   /* a stack's guard gap: no mapping may take it */
 	} else {
 		uint64_t hint = page_down(addr);
 		if (!(hint >= USER_TEXT_BASE && hint <= USER_TOP - len &&
@@ -226,18 +252,18 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	}
 	spec.start = addr;
 	spec.end = addr + len;
-	struct vm_area *a;
-	ret = vma_insert(&mm->areas, &spec, &a);
-	if (ret)
-		goto out;
-	ret = mm_area_get(a);
-	if (ret) {   /* -ETXTBSY: the program file is open for writing */
-		vma_remove(&mm->areas, a);
-		goto out;
+	ret = vma_link(&mm->areas, &spec, a);   /* the range is free now: cannot fail */
+	if (!ret) {
+		a = NULL;
+		ret = (long)addr;
 	}
-	ret = (long)addr;
 out:
 	rwsleep_write_unlock(&mm->areas_lock);
+	if (a) {   /* not used: give back what it took */
+		mm_area_put(a);
+		kfree(a);
+	}
+out_put_made:
 	if (made)
 		inode_put(made);   /* the area holds its own reference, or there is none */
 	return ret;
@@ -328,24 +354,74 @@ int mm_protect(struct mm *mm, uint64_t va, uint64_t len, int prot)
 	return err;
 }
 
+/*
+ * Truncation edits address spaces that may be running on other harts
+ * right now: the one place the one-hart rule of arch/riscv/tlb.h does not
+ * hold. So its walk clears PTEs but keeps their frames in a batch, and a
+ * batch is given back only after this hart and every other hart that has
+ * the space loaded has flushed (tlb_flush_harts, SBI RFENCE). Tables stay
+ * (no pruning): a freed table page would need the same care, and they go
+ * with the area later anyway.
+ */
+#define TRUNCATE_BATCH 64
+
+struct truncate_walker {
+	struct pt_walker w;
+	struct mm       *mm;
+	uint64_t         frames, zeros;
+	unsigned         n;
+	uint64_t         batch[TRUNCATE_BATCH];
+};
+
+/* Make every hart forget the cleared PTEs, then give their frames back. */
+static void truncate_flush(struct truncate_walker *t)
+{
+	tlb_removed(&t->mm->tlb);
+	tlb_flush_harts(__atomic_load_n(&t->mm->tlb.loaded, __ATOMIC_ACQUIRE), 0, 0);
+	for (unsigned i = 0; i < t->n; i++)
+		frame_put(t->batch[i]);
+	t->n = 0;
+}
+
+static int truncate_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
+{
+	struct truncate_walker *t = (struct truncate_walker *)w;
+	(void)va;
+	if (*pte & PTE_V && (*pte & PTE_ZERO))
+		t->zeros++;
+	else
+		t->frames++;
+	t->batch[t->n++] = pte_to_pa(*pte);
+	*pte = 0;
+	if (t->n == TRUNCATE_BATCH)
+		truncate_flush(t);
+	return 0;
+}
+
 void mm_file_truncated(struct inode *ip, uint64_t size)
 {
 	uint64_t first = page_up(size) / PAGE_SIZE;   /* the first page wholly past the end */
 	sleep_lock(&mm_list_lock);
 	for (struct mm *mm = mm_list; mm; mm = mm->next_mm) {
 		rwsleep_write_lock(&mm->areas_lock);
-		bool changed = false;
+		struct truncate_walker t = { .w = { .leaf = truncate_leaf, .parked = true }, .mm = mm };
 		struct vm_area *a;
 		vma_foreach(a, &mm->areas) {
 			if (a->backing.kind != VM_BACKING_FILE || a->backing.ip != ip)
 				continue;
 			uint64_t from = first > a->backing.pgoff ?
 				(first - a->backing.pgoff) * PAGE_SIZE : 0;
-			if (from < a->end - a->start)
-				changed |= mm_release_range(mm, a, a->start + from, a->end);
+			if (from >= a->end - a->start)
+				continue;
+			t.frames = t.zeros = 0;
+			pt_walk_leaves(mm->tlb.root, a->start + from, a->end, &t.w);
+			__atomic_sub_fetch(&a->resident, t.frames, __ATOMIC_RELAXED);
+			__atomic_sub_fetch(&a->zero, t.zeros, __ATOMIC_RELAXED);
+			__atomic_sub_fetch(&mm_zero_mappings, t.zeros, __ATOMIC_RELAXED);
+			mm->stale_seen = false;
 		}
-		if (changed)
-			tlb_removed(&mm->tlb);
+		if (t.n)
+			truncate_flush(&t);
 		rwsleep_write_unlock(&mm->areas_lock);
 	}
 	sleep_unlock(&mm_list_lock);

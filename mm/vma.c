@@ -50,6 +50,21 @@ static uint64_t floor_of(const struct vm_area *b)
 
 int vma_insert(struct vma_list *l, const struct vma_spec *s, struct vm_area **out)
 {
+	struct vm_area *a = kmalloc(sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	int err = vma_link(l, s, a);
+	if (err) {
+		kfree(a);
+		return err;
+	}
+	if (out)
+		*out = a;
+	return 0;
+}
+
+int vma_link(struct vma_list *l, const struct vma_spec *s, struct vm_area *a)
+{
 	uint64_t start = s->start, end = s->end;
 	if (!page_aligned(start | end) || end < start)
 		return -EINVAL;
@@ -74,17 +89,20 @@ int vma_insert(struct vma_list *l, const struct vma_spec *s, struct vm_area **ou
 	if (*link && start == end && (*link)->start == start)
 		return -EINVAL;
 
-	struct vm_area *a = kmalloc(sizeof(*a));
-	if (!a)
-		return -ENOMEM;
 	*a = (struct vm_area){
 		.start = start, .end = end, .prot = s->prot, .flags = s->flags,
 		.label = s->label, .backing = s->backing, .resident = 0, .next = *link,
 	};
 	*link = a;
-	if (out)
-		*out = a;
 	return 0;
+}
+
+bool vma_in_guard_gap(const struct vma_list *l, uint64_t start, uint64_t end)
+{
+	for (const struct vm_area *a = l->head; a; a = a->next)
+		if ((a->flags & VM_GROWSDOWN) && start < a->start && end > floor_of(a))
+			return true;
+	return false;
 }
 
 int vma_split(struct vma_list *l, struct vm_area *a, uint64_t addr, struct vm_area **upper)
@@ -100,8 +118,6 @@ int vma_split(struct vma_list *l, struct vm_area *a, uint64_t addr, struct vm_ar
 	b->resident = 0;
 	b->zero = 0;
 	b->flags &= ~VM_GROWSDOWN;   /* only the lowest piece of a stack keeps the gap */
-	if (b->label == VMA_HEAP)
-		b->label = VMA_MMAP;
 	if (b->backing.kind == VM_BACKING_FILE)
 		b->backing.pgoff += (addr - a->start) / PAGE_SIZE;
 	a->end = addr;

@@ -74,13 +74,19 @@ struct vma_spec {
  */
 int vma_insert(struct vma_list *l, const struct vma_spec *spec, struct vm_area **out);
 
+/* The same, into the caller's (uninitialised) area a: never allocates. */
+int vma_link(struct vma_list *l, const struct vma_spec *spec, struct vm_area *a);
+
+/* Does [start, end) reach into a stack's guard gap? */
+bool vma_in_guard_gap(const struct vma_list *l, uint64_t start, uint64_t end);
+
 /*
  * Split a at addr (page-aligned, a->start < addr < a->end): a keeps
  * [start, addr), a new area after it gets [addr, end) with the same
  * protection, flags, label and backing (a file's page offset moved on).
- * The upper half of a stack is no stack (no guard gap) and of the heap is
- * no heap. Counts stay with a: the caller moves them, and takes the new
- * area's references. 0 or -ENOMEM. *upper gets the new area.
+ * The upper half of a stack is no stack (no guard gap). Counts stay with
+ * a: the caller moves them, and takes the new area's references. 0 or
+ * -ENOMEM. *upper gets the new area.
  */
 int vma_split(struct vma_list *l, struct vm_area *a, uint64_t addr, struct vm_area **upper);
 

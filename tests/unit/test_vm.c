@@ -789,6 +789,49 @@ static void denywrite_text(void)
 	CHECK(free_frames() == baseline);
 }
 
+/* A shared writable file mapping is a writer: no program may start from the file. */
+static void writer_mapping_vs_text(void)
+{
+	sim_reset();
+	struct inode *ip = shim_file_new(2 * PAGE_SIZE, 9);
+	struct mm *mm = mm_create();
+	struct vm_backing b = file_at(ip, 0);
+	long w = mm_mmap(mm, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, VM_SHARED | VM_MAYWRITE, &b);
+	CHECK(w > 0 && ip->writers == 1);
+	CHECK(mm_mmap(mm, 0x10000, PAGE_SIZE, PROT_READ | PROT_EXEC,
+		      VM_PRIVATE | VM_DENYWRITE | VM_FIXED, &b) == -ETXTBSY);
+	struct mm *child = mm_fork(mm);
+	CHECK(ip->writers == 2);
+	mm_destroy(child);
+	CHECK(mm_unmap(mm, (uint64_t)w, PAGE_SIZE) == 0 && ip->writers == 0);
+	CHECK(mm_mmap(mm, 0x10000, PAGE_SIZE, PROT_READ | PROT_EXEC,
+		      VM_PRIVATE | VM_DENYWRITE | VM_FIXED, &b) == 0x10000);
+	CHECK(mm_mmap(mm, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, VM_SHARED | VM_MAYWRITE, &b) == -ETXTBSY);
+	CHECK(mm_mmap(mm, 0, PAGE_SIZE, PROT_READ, VM_SHARED, &b) > 0);   /* read-only: no writer */
+	mm_destroy(mm);
+	CHECK(ip->writers == 0 && ip->text == 0);
+	shim_file_free(ip);
+	CHECK(free_frames() == baseline);
+}
+
+/* mprotect inside the heap splits it; the break stays consistent and sbrk(-n) cannot overlap. */
+static void heap_protect_then_shrink(void)
+{
+	sim_reset();
+	struct mm *mm = mm_create();
+	CHECK(mm_map_heap(mm, AREA) == 0 && mm_brk(mm, 8 * PAGE_SIZE) == (long)AREA);
+	CHECK(mm_write(mm, AREA, "heap", 5) == 0);
+	CHECK(mm_protect(mm, AREA, PAGE_SIZE, PROT_READ) == 0);
+	CHECK(mm_brk(mm, -PAGE_SIZE) == (long)(AREA + 8 * PAGE_SIZE));
+	struct vmmap_entry d[4];
+	int n = mm_describe(mm, 0, d, 4);
+	CHECK(n == 2 && d[0].end <= d[1].start && d[1].end == AREA + 7 * PAGE_SIZE);
+	CHECK(mm_protect(mm, AREA, PAGE_SIZE, PROT_READ | PROT_WRITE) == 0);
+	CHECK(mm_describe(mm, 0, d, 4) == 1 && d[0].kind == VMMAP_KIND_HEAP);   /* joined again */
+	CHECK(mm_brk(mm, -7 * PAGE_SIZE) == (long)(AREA + 7 * PAGE_SIZE));
+	destroy_all_back(mm);
+}
+
 /* The hint is kept when free; MAP_FIXED replaces; no gap past the stack's. */
 static void mmap_placement(void)
 {
@@ -813,10 +856,18 @@ static void mmap_placement(void)
 	CHECK(mm_mmap(mm, 0, PAGE_SIZE, PROT_READ, VM_PRIVATE | VM_SHARED, NULL) == -EINVAL);
 	CHECK(mm_mmap(mm, 0, PAGE_SIZE, PROT_WRITE | PROT_EXEC, VM_PRIVATE, NULL) == -EINVAL);
 	CHECK(mm_mmap(mm, 0, USER_TOP, PROT_READ, VM_PRIVATE, NULL) == -ENOMEM);
-	/* MAP_FIXED over the heap: the heap ends there. */
+	/* MAP_FIXED inside the heap: the break stays, in the heap's top piece (as Linux). */
 	CHECK(mm_brk(mm, 4 * PAGE_SIZE) == 0x20000);
 	CHECK(mm_mmap(mm, 0x22000, PAGE_SIZE, PROT_READ, VM_PRIVATE | VM_FIXED, NULL) == 0x22000);
-	CHECK(mm_brk(mm, 0) == 0x22000);
+	CHECK(mm_brk(mm, 0) == 0x24000);
+	CHECK(mm_brk(mm, PAGE_SIZE) == 0x24000 && mm_brk(mm, -PAGE_SIZE) == 0x25000);
+	CHECK(mm_brk(mm, -2 * PAGE_SIZE) == -EINVAL);   /* not below the top piece */
+	/* A failed MAP_FIXED (into the stack's guard gap) leaves the old mapping. */
+	CHECK(mm_mmap(mm, stack - USER_STACK_GUARD - PAGE_SIZE, PAGE_SIZE, PROT_READ,
+		      VM_PRIVATE | VM_FIXED, NULL) == (long)(stack - USER_STACK_GUARD - PAGE_SIZE));
+	CHECK(mm_mmap(mm, stack - USER_STACK_GUARD - PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ,
+		      VM_PRIVATE | VM_FIXED, NULL) == -ENOMEM);
+	CHECK(mm_protect(mm, stack - USER_STACK_GUARD - PAGE_SIZE, PAGE_SIZE, PROT_NONE) == 0);
 	destroy_all_back(mm);
 }
 
@@ -874,6 +925,8 @@ int main(void)
 	RUN(shared_write_needs_maywrite);
 	RUN(denywrite_text);
 	RUN(mmap_placement);
+	RUN(writer_mapping_vs_text);
+	RUN(heap_protect_then_shrink);
 	RUN(shared_anon_across_fork);
 	free(ram);
 	free(meta);

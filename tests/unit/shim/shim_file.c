@@ -89,6 +89,22 @@ void inode_put(struct inode *ip)
 	free(ip);
 }
 
+int inode_get_write(struct inode *ip)
+{
+	if (ip->text)
+		return -ETXTBSY;
+	ip->writers++;
+	return 0;
+}
+
+void inode_put_write(struct inode *ip)
+{
+	if (--ip->writers < 0) {
+		fprintf(stderr, "shim inode_put_write: no writer\n");
+		abort();
+	}
+}
+
 int inode_deny_write(struct inode *ip)
 {
 	if (ip->writers)
