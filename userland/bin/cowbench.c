@@ -63,7 +63,6 @@
 #define PAGE 4096UL
 #define ALIGN_UP(x, a) (((uint64)(x) + (a) - 1) & ~((uint64)(a) - 1))
 
-#define NS_PER_TICK   (1000000000UL / RDTIME_HZ)
 #define SBRK_FAILED   ((char *)-1)
 #define LEVEL0_SPAN   (2 * MiB)
 
@@ -81,39 +80,7 @@
 #define SH_EMPTY      "/cowbench0.sh"
 #define OUT_FILE      "/cowbench.out"
 
-static uint64 samples[MAX_RUNS];
-
-static void bench(const char *name, long value, const char *unit)
-{
-	printf("BENCH %s %ld %s\n", name, value, unit);
-}
-
-static uint64 ticks_to_ns(uint64 t)
-{
-	return t * NS_PER_TICK;
-}
-
-/* The median of samples[0..n) (sorts them). */
-static uint64 median(int n)
-{
-	for (int i = 1; i < n; i++) {
-		uint64 v = samples[i];
-		int j = i;
-
-		for (; j > 0 && samples[j - 1] > v; j--)
-			samples[j] = samples[j - 1];
-		samples[j] = v;
-	}
-	return samples[n / 2];
-}
-
-static struct memstat stat_now(void)
-{
-	struct memstat st;
-
-	memstat(&st);
-	return st;
-}
+#include "benchhelp.c"
 
 /* Raise the break to a multiple of align (so runs are alike). */
 static void align_break(uint64 align)

@@ -67,7 +67,6 @@
 #include "user/user.h"
 #include "user/lazuli.h"
 
-#define NS_PER_TICK  (1000000000UL / RDTIME_HZ)
 #define EXEC_RUNS    9
 #define SHELLS       8
 #define MAX_AREAS    16
@@ -78,36 +77,10 @@
 #define FILE_CHUNK   (64UL * 1024)   /* read()'s buffer, and write's */
 #define FILE_RUNS    5
 
-static uint64 samples[EXEC_RUNS];
+#define MAX_RUNS EXEC_RUNS
+#include "benchhelp.c"
 static unsigned char chunk[FILE_CHUNK];   /* read()'s resident buffer */
 _Static_assert(FILE_RUNS <= EXEC_RUNS, "samples[] holds FILE_RUNS");
-
-static void bench(const char *name, long value, const char *unit)
-{
-	printf("BENCH %s %ld %s\n", name, value, unit);
-}
-
-/* The median of samples[0..n) (sorts them). */
-static uint64 median(int n)
-{
-	for (int i = 1; i < n; i++) {
-		uint64 v = samples[i];
-		int j = i;
-
-		for (; j > 0 && samples[j - 1] > v; j--)
-			samples[j] = samples[j - 1];
-		samples[j] = v;
-	}
-	return samples[n / 2];
-}
-
-static struct memstat stat_now(void)
-{
-	struct memstat st;
-
-	memstat(&st);
-	return st;
-}
 
 /* Fork, exec path with argv in the child, wait: the time it took (ticks), or 0. */
 static uint64 exec_once(const char *path, char **argv)

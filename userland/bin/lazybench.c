@@ -24,7 +24,6 @@
 #define PAGE 4096UL
 #define ALIGN_UP(x, a) (((uint64)(x) + (a) - 1) & ~((uint64)(a) - 1))
 
-#define NS_PER_TICK   (1000000000UL / RDTIME_HZ)
 #define SBRK_FAILED   ((char *)-1)
 #define LEVEL0_SPAN   (2 * MiB)
 
@@ -41,32 +40,8 @@
 #define FILE_CHUNK    (64 * KiB)
 #define DATA_FILE     "/lazybench.dat"
 
-static uint64 samples[MAX_RUNS];
+#include "benchhelp.c"
 static char chunk[FILE_CHUNK];     /* what the data file is written from */
-
-static void bench(const char *name, long value, const char *unit)
-{
-	printf("BENCH %s %ld %s\n", name, value, unit);
-}
-
-static uint64 ticks_to_ns(uint64 t)
-{
-	return t * NS_PER_TICK;
-}
-
-/* The median of samples[0..n) (sorts them). */
-static uint64 median(int n)
-{
-	for (int i = 1; i < n; i++) {
-		uint64 v = samples[i];
-		int j = i;
-
-		for (; j > 0 && samples[j - 1] > v; j--)
-			samples[j] = samples[j - 1];
-		samples[j] = v;
-	}
-	return samples[n / 2];
-}
 
 static uint64 free_frames(void)
 {
