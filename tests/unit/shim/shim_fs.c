@@ -98,6 +98,12 @@ void sleep_lock(struct sleeplock *sl)
 	sl->locked = true;
 }
 
+int sleep_lock_killable(struct sleeplock *sl)
+{
+	sleep_lock(sl);
+	return 0;
+}
+
 void sleep_unlock(struct sleeplock *sl)
 {
 	if (!sl->locked)
