@@ -50,6 +50,7 @@ struct proc *proc_alloc(void)
 			p->state = P_USED;
 			p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
 			p->killed = false;
+			p->resched = false;
 			p->xstatus = 0;
 			p->chan = NULL;
 			p->mm = NULL;
