@@ -17,8 +17,10 @@
 #include "fs/fs.h"
 #include "lib/errno.h"
 #include "lib/spinlock.h"
+#include "mm/frame.h"
 #include "mm/uaccess.h"
 #include "proc/proc.h"
+#include "proc/sleeplock.h"
 
 #define CONSOLE_BUF 128
 
@@ -40,6 +42,9 @@ static struct {
 	uint32_t        w;                  /* [C] end of finished lines */
 	uint32_t        e;                  /* [C] end of the line being edited */
 } cons = { .lock = SPINLOCK_INIT("console") };
+
+/* One read call at a time: held from its look at the line to the drop. */
+static struct sleeplock cons_readers = SLEEPLOCK_INIT("console readers");
 
 /* Readers wait for w to move. */
 static void *readers_chan(void)
@@ -111,23 +116,24 @@ void console_input(int c)
 }
 
 /*
- * Take up to n bytes of finished input, stopping after a newline: one line
- * per read. An end-of-file marker is consumed only when it comes first
- * (the read returns 0); after some bytes it is left for the next read.
- * Caller holds cons.lock and has waited for r != w.
+ * Look at up to n bytes of finished input, stopping after a newline: one
+ * line per read. Nothing is taken (console_read drops what reached the
+ * user). Returns the bytes copied to dst; *eof is set when the input
+ * starts with an end-of-file marker (the read returns 0 and takes it).
+ * After some bytes a marker is left for the next read. Caller holds
+ * cons.lock and has waited for r != w.
  */
-static size_t take_line(char *dst, size_t n)
+static size_t peek_line(char *dst, size_t n, bool *eof)
 {
 	size_t got = 0;
 
-	while (got < n && cons.r != cons.w) {
-		char c = cons.buf[cons.r % CONSOLE_BUF];
-		if (c == KEY_EOF) {
-			if (got == 0)
-				cons.r++;
+	*eof = cons.buf[cons.r % CONSOLE_BUF] == KEY_EOF;
+	if (*eof)
+		return 0;
+	for (uint32_t i = cons.r; got < n && i != cons.w; i++) {
+		char c = cons.buf[i % CONSOLE_BUF];
+		if (c == KEY_EOF)
 			break;
-		}
-		cons.r++;
 		dst[got++] = c;
 		if (c == '\n')
 			break;
@@ -135,9 +141,33 @@ static size_t take_line(char *dst, size_t n)
 	return got;
 }
 
+/* Copy n bytes to udst a user page at a time; returns how many arrived before a fault. */
+static size_t copy_out(uint64_t udst, const char *src, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		size_t trip = PAGE_SIZE - (udst + done) % PAGE_SIZE;
+		if (trip > n - done)
+			trip = n - done;
+		if (copy_to_user(udst + done, src + done, trip) < 0)
+			break;
+		done += trip;
+	}
+	return done;
+}
+
+/*
+ * One line of input, at most n bytes. Only the bytes that reached the user
+ * leave the ring: a faulting copy returns those (or -EFAULT) and leaves the
+ * rest for the next read. cons_readers keeps other readers off the line
+ * between the look and the drop (the interrupt handler only appends past
+ * w, so the bytes looked at stay put).
+ */
 static long console_read(int minor, uint64_t udst, size_t n)
 {
 	char bounce[CONSOLE_BOUNCE];
+	bool eof;
 
 	(void)minor;
 	if (n == 0)
@@ -145,20 +175,29 @@ static long console_read(int minor, uint64_t udst, size_t n)
 	if (n > sizeof(bounce))
 		n = sizeof(bounce);
 
+	int err = sleep_lock_killable(&cons_readers);
+	if (err)
+		return err;
 	spin_lock(&cons.lock);
 	while (cons.r == cons.w) {
 		if (proc_killed(proc_current())) {
 			spin_unlock(&cons.lock);
+			sleep_unlock(&cons_readers);
 			return -EINTR;
 		}
 		proc_sleep(readers_chan(), &cons.lock);
 	}
-	size_t got = take_line(bounce, n);
+	size_t got = peek_line(bounce, n, &eof);
 	spin_unlock(&cons.lock);
 
-	if (copy_to_user(udst, bounce, got) < 0)
+	size_t copied = copy_out(udst, bounce, got);
+	spin_lock(&cons.lock);
+	cons.r += (uint32_t)copied + (eof ? 1 : 0);
+	spin_unlock(&cons.lock);
+	sleep_unlock(&cons_readers);
+	if (copied < got && copied == 0)
 		return -EFAULT;
-	return (long)got;
+	return (long)copied;
 }
 
 static long console_write(int minor, uint64_t usrc, size_t n)
@@ -169,6 +208,9 @@ static long console_write(int minor, uint64_t usrc, size_t n)
 	(void)minor;
 	while (done < n) {
 		size_t chunk = n - done < sizeof(bounce) ? n - done : sizeof(bounce);
+		int err = proc_preempt_point();   /* the UART is slow: let the tick in */
+		if (err)
+			return done ? (long)done : err;
 		if (copy_from_user(bounce, usrc + done, chunk) < 0)
 			return done ? (long)done : -EFAULT;
 		uart_write(bounce, chunk);

@@ -6,6 +6,7 @@
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "proc/proc.h"
 #include "userland/include/lazuli/stat.h"
 
 static struct inode *root;   /* [I] after dir_make_root */
@@ -37,6 +38,18 @@ static int write_entry(struct inode *dp, uint64_t off, const char *name,
 	return r == (long)DIRENT_SIZE ? 0 : -ENOMEM;
 }
 
+/*
+ * Before the record at off: at each new page of a big directory, a
+ * preemption point (a scan holds dp->lock, a sleep lock, so yielding is
+ * fine). -EINTR when the process was killed, else 0.
+ */
+static int scan_point(uint64_t off)
+{
+	if (off == 0 || off % PAGE_SIZE != 0)
+		return 0;
+	return proc_preempt_point();
+}
+
 /* Does the record name (not NUL-terminated at DIRSIZ) equal name? */
 static bool name_is(const struct dirent *de, const char *name)
 {
@@ -49,6 +62,9 @@ int dir_lookup(struct inode *dp, const char *name, struct inode **out,
 	struct dirent de;
 
 	for (uint64_t off = 0; off < dp->size; off += DIRENT_SIZE) {
+		int err = scan_point(off);
+		if (err)
+			return err;
 		read_entry(dp, off, &de);
 		if (de.inum == 0 || !name_is(&de, name))
 			continue;
@@ -68,10 +84,13 @@ int dir_add(struct inode *dp, const char *name, uint16_t inum)
 
 	if (dp->nlink == 0)
 		return -ENOENT;
-	if (dir_lookup(dp, name, NULL, NULL) == 0)
-		return -EEXIST;
+	int err = dir_lookup(dp, name, NULL, NULL);
+	if (err != -ENOENT)
+		return err ? err : -EEXIST;
 
 	for (off = 0; off < dp->size; off += DIRENT_SIZE) {
+		if ((err = scan_point(off)) != 0)
+			return err;
 		read_entry(dp, off, &de);
 		if (de.inum == 0)
 			break;
@@ -102,6 +121,7 @@ bool dir_is_empty(struct inode *dp)
 	struct dirent de;
 
 	for (uint64_t off = 0; off < dp->size; off += DIRENT_SIZE) {
+		(void)scan_point(off);   /* a yield only: the answer is a bool */
 		read_entry(dp, off, &de);
 		if (de.inum != 0 && !name_is(&de, ".") && !name_is(&de, ".."))
 			return false;

@@ -24,14 +24,16 @@ struct inode;
 
 /*
  * Find name in dp. On success stores a new reference to the inode in *out
- * (if out) and the record's offset in *offp (if offp); returns 0 or -ENOENT.
+ * (if out) and the record's offset in *offp (if offp); returns 0 or -ENOENT,
+ * or -EINTR when the process is killed during the scan (each page of a big
+ * directory is a preemption point, as in dir_add and dir_is_empty).
  */
 int  dir_lookup(struct inode *dp, const char *name, struct inode **out,
                 uint64_t *offp);
 
 /*
  * Add the record (name, inum) to dp, reusing a free slot. Returns 0,
- * -EEXIST (name taken), -ENOENT (dp was removed), -ENOMEM.
+ * -EEXIST (name taken), -ENOENT (dp was removed), -ENOMEM, -EINTR (killed).
  */
 int  dir_add(struct inode *dp, const char *name, uint16_t inum);
 

@@ -183,8 +183,12 @@ long file_read(struct file *f, uint64_t udst, size_t n)
 		break;
 	}
 
-	/* io, not the inode's lock: the copy may fault on a mapping of this file. */
-	inode_io_lock(f->ip);
+	/*
+	 * io, not the inode's lock: the copy may fault on a mapping of this
+	 * file. Nothing is done yet, so a process killed while it waits backs out.
+	 */
+	if (inode_io_lock_killable(f->ip))
+		return -EINTR;
 	long r = inode_read_user(f->ip, udst, f->off, n);
 	if (r > 0)
 		f->off += (uint64_t)r;
@@ -210,7 +214,8 @@ long file_write(struct file *f, uint64_t usrc, size_t n)
 		break;
 	}
 
-	inode_io_lock(f->ip);
+	if (inode_io_lock_killable(f->ip))
+		return -EINTR;
 	long r = inode_write_user(f->ip, usrc, f->off, n);
 	if (r > 0)
 		f->off += (uint64_t)r;

@@ -4,7 +4,13 @@
  *
  * The table is two-level so that it costs memory only for the numbers in
  * use: itable[c] is a page of ITABLE_PER_CHUNK inode pointers, allocated
- * the first time a number in chunk c is handed out.
+ * when a number in chunk c is handed out and the chunk has none, and
+ * freed when the last inode numbered in it goes (chunk_used counts them).
+ *
+ * Freeing an inode is decided in inode_put with both ip->lock (nlink
+ * cannot change: unlink changes it under that lock) and itable_lock (ref
+ * cannot change) held, so the decision sees the final word on both; see
+ * docs/fs.md, "Why freeing is safe".
  */
 #include <stdbool.h>
 #include "fs/fs.h"
@@ -17,6 +23,7 @@
 #include "mm/kmalloc.h"
 #include "mm/physmap.h"
 #include "mm/uaccess.h"
+#include "proc/proc.h"
 #include "userland/include/lazuli/stat.h"
 
 #define ITABLE_PER_CHUNK (PAGE_SIZE / sizeof(struct inode *))
@@ -26,6 +33,9 @@ static struct spinlock itable_lock = SPINLOCK_INIT("itable");
 static struct inode **itable[ITABLE_CHUNKS];   /* [T] */
 static uint32_t itable_hint = INODE_ROOT;      /* [T] where to look next */
 static unsigned itable_count;                  /* [T] inodes in the table */
+static uint16_t chunk_used[ITABLE_CHUNKS];     /* [T] inodes numbered in each chunk */
+
+_Static_assert(ITABLE_PER_CHUNK <= UINT16_MAX, "chunk_used counts a chunk's slots");
 
 /* Read-only zeros, copied out for holes. */
 static const uint8_t zero_page[PAGE_SIZE];
@@ -52,6 +62,7 @@ static int claim_inum(struct inode *ip)
 		struct inode **slot = &(*chunk)[inum % ITABLE_PER_CHUNK];
 		if (*slot == NULL) {
 			*slot = ip;
+			chunk_used[inum / ITABLE_PER_CHUNK]++;
 			ip->inum = (uint16_t)inum;
 			itable_hint = inum % INODE_MAX + 1;
 			itable_count++;
@@ -105,38 +116,61 @@ struct inode *inode_dup(struct inode *ip)
 }
 
 /*
+ * Take inum out of the table. Caller holds itable_lock. Returns the chunk
+ * page to kfree (after the lock is dropped) when that was its last inode,
+ * else NULL.
+ */
+static struct inode **release_inum(uint32_t inum)
+{
+	uint32_t c = inum / ITABLE_PER_CHUNK;
+	itable[c][inum % ITABLE_PER_CHUNK] = NULL;
+	itable_count--;
+	if (--chunk_used[c] > 0)
+		return NULL;
+	struct inode **chunk = itable[c];
+	itable[c] = NULL;
+	return chunk;
+}
+
+/*
  * Drop a reference. The last reference to an inode no directory names
  * frees it: nobody can find it again, since only a directory entry (or an
- * existing reference) leads to an inode. May sleep; no spinlock held.
+ * existing reference) leads to an inode. May sleep; no spinlock held, and
+ * not ip->lock when this may be the last reference.
+ *
+ * Dropping what may be the last reference decides under ip->lock and
+ * itable_lock together: nlink (changed only under ip->lock) and ref
+ * (under itable_lock) are both fixed while "is it the last, and unnamed?"
+ * is answered and ref is dropped. Deciding on an nlink read earlier would
+ * miss an unlink that took a reference, cleared nlink and put its
+ * reference back (seeing ours) in between: then nobody frees the inode.
  */
 void inode_put(struct inode *ip)
 {
 	spin_lock(&itable_lock);
-	if (ip->ref == 1) {
-		/* Ours is the only reference, so its lock is free or about to be. */
-		spin_unlock(&itable_lock);
-		sleep_lock(&ip->lock);
-		bool unnamed = ip->nlink == 0;
-		sleep_unlock(&ip->lock);
-		spin_lock(&itable_lock);
-
-		/*
-		 * nlink 0 is final (link refuses such an inode), but while we
-		 * slept another holder may have been given a reference by dup.
-		 */
-		if (unnamed && ip->ref == 1) {
-			*slot_of(ip->inum) = NULL;
-			itable_count--;
-			spin_unlock(&itable_lock);
-			pagemap_clear(&ip->pages);
-			kfree(ip);
-			return;
-		}
-	}
 	if (ip->ref < 1)
 		panic("inode_put: inode %u has ref %d", ip->inum, ip->ref);
-	ip->ref--;
+	if (ip->ref > 1) {
+		ip->ref--;   /* not the last: someone else's put decides */
+		spin_unlock(&itable_lock);
+		return;
+	}
 	spin_unlock(&itable_lock);
+
+	/* Perhaps the last: its lock is free or about to be (ours is the only reference). */
+	sleep_lock(&ip->lock);
+	spin_lock(&itable_lock);
+	bool last = --ip->ref == 0;
+	bool unnamed = ip->nlink == 0;
+	struct inode **chunk = last && unnamed ? release_inum(ip->inum) : NULL;
+	spin_unlock(&itable_lock);
+	sleep_unlock(&ip->lock);
+
+	if (last && unnamed) {
+		kfree(chunk);   /* NULL unless that was its chunk's last inode */
+		pagemap_clear(&ip->pages);
+		kfree(ip);
+	}
 }
 
 int inode_type(struct inode *ip)
@@ -165,6 +199,11 @@ void inode_unlock(struct inode *ip)
 void inode_io_lock(struct inode *ip)
 {
 	sleep_lock(&ip->io);
+}
+
+int inode_io_lock_killable(struct inode *ip)
+{
+	return sleep_lock_killable(&ip->io);
 }
 
 void inode_io_unlock(struct inode *ip)
@@ -283,6 +322,9 @@ long inode_read_user(struct inode *ip, uint64_t udst, uint64_t off, size_t n)
 	long err = 0;
 	while (done < n) {
 		uint64_t pos = off + done;
+		err = proc_preempt_point();   /* a page per trip: let the tick in */
+		if (err)
+			break;
 		inode_lock(ip);
 		long got = inode_readi(ip, bounce, pos, chunk_in_page(pos, n - done));
 		inode_unlock(ip);
@@ -312,6 +354,9 @@ long inode_write_user(struct inode *ip, uint64_t usrc, uint64_t off, size_t n)
 	while (done < (size_t)fit && !err) {
 		uint64_t pos = off + done;
 		size_t chunk = chunk_in_page(pos, (size_t)fit - done);
+		err = proc_preempt_point();   /* a page per trip: let the tick in */
+		if (err)
+			break;
 		/* From the user first, with no lock: a partial copy stores nothing. */
 		if (copy_from_user(bounce, usrc + done, chunk) < 0) {
 			err = -EFAULT;

@@ -70,8 +70,11 @@ void inode_unlock(struct inode *ip);
 /*
  * ip->io: held across one whole read, write or truncation through an open
  * file, user copies included; taken before ip->lock, never under it.
+ * Waiters get it in arrival order; the killable form returns -EINTR
+ * (not held) when the process is killed while it waits, else 0.
  */
 void inode_io_lock(struct inode *ip);
+int  inode_io_lock_killable(struct inode *ip);
 void inode_io_unlock(struct inode *ip);
 
 /*
@@ -92,9 +95,11 @@ long inode_writei(struct inode *ip, const void *src, uint64_t off, size_t n);
  * The same with user memory at udst / usrc, a page at a time through a
  * kernel bounce page: ip->lock is taken per page and is never held during
  * the user copy (the buffer may map this very file; see docs/fs.md).
- * Caller holds ip->io and not ip->lock. Returns the bytes moved, or when
- * none could be: -EFAULT (the user copy faulted), -ENOMEM (no bounce page,
- * or for a write no data page), -EFBIG (write only). A fault after some
+ * Caller holds ip->io and not ip->lock. Each page is a preemption point
+ * (proc_preempt_point): the process may yield there, and a killed process
+ * stops. Returns the bytes moved, or when none could be: -EFAULT (the user
+ * copy faulted), -EINTR (killed), -ENOMEM (no bounce page, or for a write
+ * no data page), -EFBIG (write only). A fault or a kill after some
  * progress returns the count so far.
  */
 long inode_read_user(struct inode *ip, uint64_t udst, uint64_t off, size_t n);

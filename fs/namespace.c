@@ -49,7 +49,8 @@ int fs_create_at(struct inode *dir, const char *path, short type,
 		return err;
 
 	inode_lock(dp);
-	if (dir_lookup(dp, name, &ip, NULL) == 0) {
+	err = dir_lookup(dp, name, &ip, NULL);
+	if (err == 0) {
 		inode_unlock(dp);
 		inode_put(dp);
 		if (!may_exist)
@@ -62,6 +63,8 @@ int fs_create_at(struct inode *dir, const char *path, short type,
 		}
 		goto out_found;
 	}
+	if (err != -ENOENT)
+		goto out_unlock_dir;   /* -EINTR: killed during the scan */
 	if (type != T_DIR && path_trailing_slash(path)) {
 		err = -EISDIR;
 		goto out_unlock_dir;

@@ -5,6 +5,12 @@
  * channels are the addresses of those counters. Sleeping releases p->lock
  * (proc_sleep); every wait loop re-checks its condition and whether the
  * process was killed after waking.
+ *
+ * A read looks at the bytes, copies them to the user with no spinlock
+ * held, and only then drops them from the ring, so a faulting copy loses
+ * nothing; the pipe's reader sleep lock (killable) makes that one step
+ * for other readers. Each chunk of a long read or write is a preemption
+ * point (proc_preempt_point).
  */
 #include "fs/file.h"
 #include "fs/pipe.h"
@@ -15,6 +21,7 @@
 #include "mm/kmalloc.h"
 #include "mm/uaccess.h"
 #include "proc/proc.h"
+#include "proc/sleeplock.h"
 
 /* Bytes moved per trip between user memory and the ring (kernel stack). */
 #define PIPE_BOUNCE 512
@@ -24,6 +31,8 @@ struct pipe {
 	struct pipebuf  buf;        /* [P] */
 	bool            readopen;   /* [P] the read end is still open */
 	bool            writeopen;  /* [P] the write end is still open */
+	struct sleeplock reader;    /* one read call at a time: held from its
+				       first look at the bytes to their drop */
 };
 
 static void *readers_chan(struct pipe *p)
@@ -51,6 +60,7 @@ int pipe_alloc(struct file **rf, struct file **wf)
 	if (p->buf.data == NULL)
 		goto out_free_pipe;
 	spin_init(&p->lock, "pipe");
+	sleep_init(&p->reader, "pipe reader");
 	p->readopen = true;
 	p->writeopen = true;
 
@@ -132,10 +142,12 @@ long pipe_write(struct pipe *p, uint64_t usrc, size_t n)
 
 	while (done < n) {
 		size_t chunk = min_size(n - done, sizeof(bounce));
+		int err = proc_preempt_point();
+		if (err)
+			return done ? (long)done : err;
 		if (copy_from_user(bounce, usrc + done, chunk) < 0)
 			return done ? (long)done : -EFAULT;
 
-		int err = 0;
 		spin_lock(&p->lock);
 		done += put_bytes(p, bounce, chunk, &err);
 		spin_unlock(&p->lock);
@@ -159,9 +171,19 @@ static int wait_readable(struct pipe *p)
 	return 0;
 }
 
+/* Bytes for one trip to udst: a bounce's worth, not crossing a user page. */
+static size_t trip_size(uint64_t udst, size_t left)
+{
+	return min_size(min_size(left, PIPE_BOUNCE), PAGE_SIZE - udst % PAGE_SIZE);
+}
+
 /*
  * Take whatever the pipe holds, up to n bytes, blocking only while it is
- * empty. If copying out faults, the bytes taken in that trip are lost.
+ * empty. Bytes leave the pipe only once they reached the user: each trip
+ * stays inside one user page, so a trip's copy succeeds or stores nothing,
+ * and a fault returns the bytes of the trips before it (or -EFAULT) with
+ * the rest still in the pipe for the next read. p->reader keeps other
+ * readers off the bytes between the look and the drop.
  */
 long pipe_read(struct pipe *p, uint64_t udst, size_t n)
 {
@@ -170,21 +192,30 @@ long pipe_read(struct pipe *p, uint64_t udst, size_t n)
 
 	if (n == 0)
 		return 0;
+	int err = sleep_lock_killable(&p->reader);
+	if (err)
+		return err;
 	spin_lock(&p->lock);
-	int err = wait_readable(p);
+	err = wait_readable(p);
+	spin_unlock(&p->lock);
 	while (err == 0 && done < n) {
-		size_t got = pipebuf_get(&p->buf, bounce,
-		                         min_size(n - done, sizeof(bounce)));
+		if (done && (err = proc_preempt_point()) != 0)
+			break;
+		spin_lock(&p->lock);
+		size_t got = pipebuf_peek(&p->buf, bounce, trip_size(udst + done, n - done));
+		spin_unlock(&p->lock);
 		if (got == 0)
 			break;
+		if (copy_to_user(udst + done, bounce, got) < 0) {
+			err = -EFAULT;
+			break;
+		}
+		spin_lock(&p->lock);
+		pipebuf_drop(&p->buf, got);
 		proc_wakeup(writers_chan(p));
 		spin_unlock(&p->lock);
-
-		if (copy_to_user(udst + done, bounce, got) < 0)
-			return done ? (long)done : -EFAULT;
 		done += got;
-		spin_lock(&p->lock);
 	}
-	spin_unlock(&p->lock);
-	return err ? err : (long)done;
+	sleep_unlock(&p->reader);
+	return done ? (long)done : err;
 }

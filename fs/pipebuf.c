@@ -30,7 +30,7 @@ size_t pipebuf_put(struct pipebuf *b, const void *src, size_t n)
 	return n;
 }
 
-size_t pipebuf_get(struct pipebuf *b, void *dst, size_t n)
+size_t pipebuf_peek(const struct pipebuf *b, void *dst, size_t n)
 {
 	uint8_t *d = dst;
 	size_t used = pipebuf_used(b);
@@ -41,6 +41,12 @@ size_t pipebuf_get(struct pipebuf *b, void *dst, size_t n)
 	size_t first = PIPEBUF_SIZE - at < n ? PIPEBUF_SIZE - at : n;
 	memcpy(d, b->data + at, first);
 	memcpy(d + first, b->data, n - first);
-	b->nread += (uint32_t)n;
 	return n;
+}
+
+void pipebuf_drop(struct pipebuf *b, size_t n)
+{
+	if (n > pipebuf_used(b))
+		n = pipebuf_used(b);
+	b->nread += (uint32_t)n;
 }

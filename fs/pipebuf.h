@@ -30,7 +30,13 @@ size_t pipebuf_used(const struct pipebuf *b);
 size_t pipebuf_room(const struct pipebuf *b);
 /* Put up to n bytes from src; returns how many fitted. */
 size_t pipebuf_put(struct pipebuf *b, const void *src, size_t n);
-/* Take up to n bytes into dst; returns how many there were. */
-size_t pipebuf_get(struct pipebuf *b, void *dst, size_t n);
+/*
+ * Copy up to n of the oldest bytes into dst without taking them; returns
+ * how many there were. pipebuf_drop then takes the first n (at most all):
+ * a reader drops only what reached its user, so a faulting copy loses
+ * nothing.
+ */
+size_t pipebuf_peek(const struct pipebuf *b, void *dst, size_t n);
+void   pipebuf_drop(struct pipebuf *b, size_t n);
 
 #endif

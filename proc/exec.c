@@ -216,6 +216,9 @@ static int build_image(struct mm *mm, struct inode *ip, const struct elf_image *
 	for (int i = 0; i < img->eh.phnum; i++) {
 		if (!elf_segment_loaded(&img->ph[i]))
 			continue;
+		/* At most ELF_MAX_PHNUM segments, but each may copy a page: let the tick in. */
+		if (proc_preempt_point())
+			return -EINTR;
 		int err = load_segment(mm, ip, &img->ph[i], image_end);
 		if (err)
 			return err;

@@ -50,6 +50,7 @@ struct proc *proc_alloc(void)
 			p->state = P_USED;
 			p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
 			p->killed = false;
+			p->resched = false;
 			p->xstatus = 0;
 			p->chan = NULL;
 			p->mm = NULL;
@@ -213,21 +214,17 @@ int proc_wait(uint64_t ustatus)
 			spin_lock(&c->lock);
 			if (c->state == P_ZOMBIE) {
 				int pid = c->pid, status = c->xstatus;
-				spin_unlock(&c->lock);
-				spin_unlock(&wait_lock);
-				/*
-				 * Copy the status out before the zombie goes, and with no
-				 * lock held; on a bad pointer it stays for the next wait.
-				 * Only this process waits for its children, so c is
-				 * still the same zombie afterwards.
-				 */
-				if (ustatus && copy_to_user(ustatus, &status, sizeof(status)) < 0)
-					return -EFAULT;
-				spin_lock(&wait_lock);
-				spin_lock(&c->lock);
 				proc_free_slot(c);
 				spin_unlock(&c->lock);
 				spin_unlock(&wait_lock);
+				/*
+				 * Reap first, then copy the status out with no lock
+				 * held, as Linux's wait4 does: on a bad pointer the
+				 * child is gone all the same and the call says
+				 * -EFAULT (its pid and status are lost to the caller).
+				 */
+				if (ustatus && copy_to_user(ustatus, &status, sizeof(status)) < 0)
+					return -EFAULT;
 				return pid;
 			}
 			spin_unlock(&c->lock);

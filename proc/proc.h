@@ -3,6 +3,7 @@
  *
  * Lock legend:
  *   [P] p->lock          [W] wait_lock (parent links, exit/wait)
+ *   [A] atomics only (set by the tick on the hart running the process)
  *   [C] only the process itself (running on its own kernel stack)
  *   [I] immutable while the slot is in use
  *
@@ -36,6 +37,8 @@ struct proc {
 	enum proc_state state;       /* [P] */
 	void           *chan;        /* [P] sleeping on this, if non-NULL */
 	bool            killed;      /* [P] exit at the next chance */
+	bool            resched;     /* [A] a tick came while it ran in the kernel:
+					 yield at the next proc_preempt_point */
 	int             xstatus;     /* [P] exit status for the parent */
 	int             pid;         /* [P] */
 
@@ -74,6 +77,16 @@ int  proc_wait(uint64_t ustatus);
 int  proc_kill(int pid);
 int  proc_exec(const char *path, char *const argv[], int argc);
 void proc_yield(void);
+/*
+ * A preemption point for kernel loops over user data or big structures
+ * (a page of a read or write, a chunk of a pipe or console transfer, a
+ * directory page, an exec segment). The kernel is not preempted, so a tick
+ * that interrupts it only sets p->resched; here the process yields if it
+ * was set. Returns -EINTR if the process has been killed (the caller stops
+ * and returns what it did so far, or -EINTR), else 0; 0 with no process
+ * (boot). Caller holds no spinlock; sleep locks may be held.
+ */
+int  proc_preempt_point(void);
 int  proc_sleep_ticks(int ticks);
 /* Copy pid's memory map for vmmap(); pid 0 is the caller. */
 int  proc_vmmap(int pid, uint64_t ubuf, int n);
@@ -94,7 +107,11 @@ int  proc_info(uint64_t ubuf, int n);
 bool proc_page_fault(uint64_t va, int access, uint64_t pc, bool from_user);
 void proc_user_exception(const char *cause, uint64_t pc, uint64_t tval);
 void proc_user_trap_return(void) __attribute__((noreturn));
-/* A timer tick on this hart; `advanced`: the global tick count moved. */
+/*
+ * A timer tick on this hart; `advanced`: the global tick count moved.
+ * From user mode it yields; from the kernel it asks for a yield at the
+ * next proc_preempt_point.
+ */
 void proc_tick(bool advanced, bool from_user);
 
 /* Boot. */

@@ -17,6 +17,7 @@
 #include "arch/riscv/csr.h"
 #include "arch/riscv/hart.h"
 #include "arch/riscv/timer.h"
+#include "lib/errno.h"
 #include "lib/printf.h"
 #include "mm/mm.h"
 
@@ -80,6 +81,7 @@ void sched(void)
 void proc_yield(void)
 {
 	struct proc *p = proc_current();
+	__atomic_store_n(&p->resched, false, __ATOMIC_RELAXED);   /* yielding now */
 	spin_lock(&p->lock);
 	p->state = P_RUNNABLE;
 	sched();
@@ -139,8 +141,23 @@ void proc_tick(bool advanced, bool from_user)
 		proc_wakeup(&ticks_chan);
 		spin_unlock(&ticks_lock);
 	}
-	if (from_user && proc_current())
+	struct proc *p = proc_current();
+	if (p == NULL)
+		return;
+	if (from_user)
 		proc_yield();
+	else
+		__atomic_store_n(&p->resched, true, __ATOMIC_RELAXED);
+}
+
+int proc_preempt_point(void)
+{
+	struct proc *p = proc_current();
+	if (p == NULL)
+		return 0;
+	if (__atomic_exchange_n(&p->resched, false, __ATOMIC_RELAXED))
+		proc_yield();
+	return proc_killed(p) ? -EINTR : 0;
 }
 
 int proc_sleep_ticks(int n)

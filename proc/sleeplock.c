@@ -1,7 +1,26 @@
-/* Sleep locks: a flag guarded by a spinlock, waiting with proc_sleep. */
+/*
+ * Sleep locks: a flag and a queue of waiters guarded by a spinlock,
+ * waiting with proc_sleep.
+ *
+ * A waiter that finds the lock taken queues a struct sleep_waiter (on its
+ * own stack) at the tail and sleeps on it. sleep_unlock does not free a
+ * lock that has waiters: it unlinks the head, marks it granted, makes its
+ * pid the holder and wakes that process alone. So the lock goes in
+ * arrival order, a newcomer cannot overtake a woken waiter, and a release
+ * wakes one process, not all of them. A killable waiter that is killed
+ * before it is granted unlinks itself and returns -EINTR; one granted
+ * first owns the lock, and takes it.
+ */
 #include "proc/sleeplock.h"
 #include "proc/proc.h"
+#include "lib/errno.h"
 #include "lib/printf.h"
+
+static int current_pid(void)
+{
+	struct proc *p = proc_current();
+	return p ? p->pid : -1;   /* -1: boot code, before any process runs */
+}
 
 void sleep_init(struct sleeplock *sl, const char *name)
 {
@@ -9,38 +28,92 @@ void sleep_init(struct sleeplock *sl, const char *name)
 	sl->name = name;
 	sl->locked = false;
 	sl->pid = 0;
-	sl->waiters = 0;
+	sl->head = NULL;
+	sl->tail = NULL;
+}
+
+/* Take w out of sl's queue. Caller holds sl->lk; w is queued. */
+static void unqueue(struct sleeplock *sl, struct sleep_waiter *w)
+{
+	struct sleep_waiter **pp = &sl->head, *prev = NULL;
+	while (*pp != w) {
+		prev = *pp;
+		pp = &(*pp)->next;
+	}
+	*pp = w->next;
+	if (sl->tail == w)
+		sl->tail = prev;
+}
+
+/*
+ * Take sl, waiting in line if it is held. With killable, give up when the
+ * process is killed before its turn. 0 (held) or -EINTR.
+ */
+static int acquire(struct sleeplock *sl, bool killable)
+{
+	struct proc *p = proc_current();
+	spin_lock(&sl->lk);
+	if (!sl->locked) {
+		sl->locked = true;
+		sl->pid = current_pid();
+		spin_unlock(&sl->lk);
+		return 0;
+	}
+	struct sleep_waiter w = { .next = NULL, .pid = current_pid(), .granted = false };
+	if (sl->tail)
+		sl->tail->next = &w;
+	else
+		sl->head = &w;
+	sl->tail = &w;
+	while (!w.granted) {
+		if (killable && proc_killed(p)) {
+			unqueue(sl, &w);
+			spin_unlock(&sl->lk);
+			return -EINTR;
+		}
+		proc_sleep(&w, &sl->lk);
+	}
+	/* sleep_unlock made us the holder (locked stayed true, pid is ours). */
+	spin_unlock(&sl->lk);
+	return 0;
 }
 
 void sleep_lock(struct sleeplock *sl)
 {
-	spin_lock(&sl->lk);
-	while (sl->locked) {
-		sl->waiters++;
-		proc_sleep(sl, &sl->lk);
-		sl->waiters--;
-	}
-	sl->locked = true;
-	struct proc *p = proc_current();
-	sl->pid = p ? p->pid : 0;
-	spin_unlock(&sl->lk);
+	acquire(sl, false);
+}
+
+int sleep_lock_killable(struct sleeplock *sl)
+{
+	return acquire(sl, true);
 }
 
 void sleep_unlock(struct sleeplock *sl)
 {
 	spin_lock(&sl->lk);
-	sl->locked = false;
-	sl->pid = 0;
-	if (sl->waiters)
-		proc_wakeup(sl);
+	if (!sl->locked)
+		panic("sleep_unlock: %s not held", sl->name);
+	struct sleep_waiter *w = sl->head;
+	if (w == NULL) {
+		sl->locked = false;
+		sl->pid = 0;
+		spin_unlock(&sl->lk);
+		return;
+	}
+	sl->head = w->next;
+	if (sl->head == NULL)
+		sl->tail = NULL;
+	w->granted = true;
+	sl->pid = w->pid;
+	/* Under sl->lk: w cannot leave the stack it lives on before this. */
+	proc_wakeup(w);
 	spin_unlock(&sl->lk);
 }
 
 bool sleep_held(struct sleeplock *sl)
 {
 	spin_lock(&sl->lk);
-	struct proc *p = proc_current();
-	bool held = sl->locked && sl->pid == (p ? p->pid : 0);
+	bool held = sl->locked && sl->pid == current_pid();
 	spin_unlock(&sl->lk);
 	return held;
 }
@@ -62,12 +135,6 @@ void rwsleep_init(struct rwsleeplock *rw, const char *name)
 	rw->sleepers = 0;
 	rw->writer = 0;
 	rw->name = name;
-}
-
-static int current_pid(void)
-{
-	struct proc *p = proc_current();
-	return p ? p->pid : -1;   /* -1: boot code, before any process runs */
 }
 
 static bool try_read(struct rwsleeplock *rw)

@@ -227,11 +227,15 @@ static int exec_bad(void)
 	return 0;
 }
 
-/* wait() storing the status into bad memory (0 means "don't store"). */
+/*
+ * wait() storing the status into bad memory (0 means "don't store"): -1,
+ * and the child is reaped all the same (as Linux's wait4): no zombie is
+ * left for a second wait.
+ */
 static int wait_bad(void)
 {
 	for (int i = 0; i < NBAD; i++) {
-		int pid, r;
+		int pid, r, again;
 
 		if (bad[i].va == 0)
 			continue;
@@ -239,10 +243,13 @@ static int wait_bad(void)
 		if (pid == 0)
 			exit(0);
 		r = wait((int *)bad[i].va);
-		while (wait(0) >= 0)   /* reap it if the kernel kept it */
+		again = wait(0);
+		while (again >= 0 && wait(0) >= 0)   /* do not leave it behind */
 			;
 		if (r != -1)
 			return fail("%s pointer: returned %d", bad[i].name, r);
+		if (again == pid)
+			return fail("%s pointer: child %d kept as a zombie", bad[i].name, pid);
 	}
 	return 0;
 }

@@ -305,6 +305,73 @@ static int kill_sleeping(void)
 	return 0;
 }
 
+/*
+ * Issue 10, items 2 and 3: a process doing back-to-back long reads (8 MiB
+ * of a file per call) must neither starve a sleeper nor outlive a kill by
+ * more than a few ticks. The kernel is not preempted; the file read's
+ * per-page preemption point is what lets the tick (and the kill) in.
+ */
+#define HOG_FILE   "/hogfile"
+#define HOG_BYTES  (8 * 1024 * 1024)
+#define HOG_CHUNK  (64 * 1024)
+#define SLEEPS     10
+#define MAX_LATE   5   /* ticks beyond the 1-tick sleep, or after the kill */
+
+static int start_hog(char *buf)
+{
+	int pid, fd = open(HOG_FILE, O_CREATE | O_RDWR);
+
+	if (fd < 0)
+		return -1;
+	memset(buf, 'h', HOG_CHUNK);
+	for (int i = 0; i < HOG_BYTES / HOG_CHUNK; i++)
+		if (write(fd, buf, HOG_CHUNK) != HOG_CHUNK)
+			return -1;
+	close(fd);
+	pid = fork();
+	if (pid == 0) {
+		fd = open(HOG_FILE, O_RDONLY);
+		for (;;) {   /* read it all, again and again, until killed */
+			close(fd);
+			fd = open(HOG_FILE, O_RDONLY);
+			read(fd, buf, HOG_BYTES);
+		}
+	}
+	return pid;
+}
+
+static int long_calls_preempted(void)
+{
+	char *buf = sbrk(HOG_BYTES);
+	int pid, worst = 0, t, status;
+
+	if (buf == (char *)-1)
+		return fail("sbrk failed");
+	pid = start_hog(buf);
+	if (pid < 0)
+		return fail("cannot start the reader");
+	sleep(2);   /* let it get going */
+	for (int i = 0; i < SLEEPS; i++) {
+		t = uptime();
+		sleep(1);
+		t = uptime() - t;
+		if (t > worst)
+			worst = t;
+	}
+	t = uptime();
+	kill(pid);
+	if (wait(&status) != pid)
+		return fail("lost the reader");
+	t = uptime() - t;
+	sbrk(-HOG_BYTES);
+	unlink(HOG_FILE);
+	if (worst > 1 + MAX_LATE)
+		return fail("a 1-tick sleep took %d ticks beside a long reader", worst);
+	if (t > MAX_LATE)
+		return fail("the reader died %d ticks after the kill", t);
+	return 0;
+}
+
 static int kill_nobody(void)
 {
 	if (kill(NO_SUCH_PID) != -1)
@@ -337,6 +404,7 @@ int main(int argc, char *argv[])
 	run_case("orphan_reparent", orphan);
 	run_case("kill_sleeping", kill_sleeping);
 	run_case("kill_nobody", kill_nobody);
+	run_case("long_calls_preempted", long_calls_preempted);
 	run_case("wait_no_children", wait_no_children);
 	return 0;
 }

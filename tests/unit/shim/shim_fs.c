@@ -23,6 +23,9 @@ long shim_fs_alloc_budget = -1;
 struct proc shim_fs_proc = { .pid = 1, .name = "test" };
 struct proc *shim_fs_current = &shim_fs_proc;
 void (*shim_fs_sleep_hook)(void *chan);
+void (*shim_fs_unlock_hook)(struct sleeplock *sl);
+long shim_fs_preempt_points;
+void (*shim_fs_preempt_hook)(void);
 long shim_fs_sleeps;
 long shim_fs_wakeups;
 char shim_fs_uart[4096];
@@ -98,11 +101,19 @@ void sleep_lock(struct sleeplock *sl)
 	sl->locked = true;
 }
 
+int sleep_lock_killable(struct sleeplock *sl)
+{
+	sleep_lock(sl);
+	return 0;
+}
+
 void sleep_unlock(struct sleeplock *sl)
 {
 	if (!sl->locked)
 		panic("sleep_unlock: %s not held", sl->name);
 	sl->locked = false;
+	if (shim_fs_unlock_hook)
+		shim_fs_unlock_hook(sl);
 }
 
 bool sleep_held(struct sleeplock *sl)
@@ -176,6 +187,14 @@ void proc_wakeup(void *chan)
 bool proc_killed(struct proc *p)
 {
 	return p->killed;
+}
+
+int proc_preempt_point(void)
+{
+	shim_fs_preempt_points++;
+	if (shim_fs_preempt_hook)
+		shim_fs_preempt_hook();
+	return shim_fs_current && shim_fs_current->killed ? -EINTR : 0;
 }
 
 void uart_write(const char *buf, size_t n)

@@ -60,6 +60,22 @@ extern struct proc shim_fs_proc;
  * would never end: the test aborts.
  */
 extern void (*shim_fs_sleep_hook)(void *chan);
+/*
+ * Called by sleep_unlock just after the lock is free: where, in a real
+ * kernel, another process (or hart) could take it and act. A test runs
+ * that other process's steps here, and clears the hook first.
+ */
+struct sleeplock;
+extern void (*shim_fs_unlock_hook)(struct sleeplock *sl);
+
+/*
+ * proc_preempt_point calls so far; the hook (if set) runs at each one, as
+ * the tick or a kill would. The point returns -EINTR when the current
+ * process is killed.
+ */
+extern long shim_fs_preempt_points;
+extern void (*shim_fs_preempt_hook)(void);
+
 /* How many times proc_sleep / proc_wakeup were called. */
 extern long shim_fs_sleeps;
 extern long shim_fs_wakeups;
