@@ -310,14 +310,19 @@ long inode_writei(struct inode *ip, const void *src, uint64_t off, size_t n)
  * writes through open files out, so the whole call is still one step for
  * them; nothing mm calls takes ip->io.
  */
+/* What a hole reads as, for inode_read_user. */
+static const uint8_t zero_page[PAGE_SIZE];
+
+/*
+ * A page at a time, straight from the file's frame (a hole: zeros): the
+ * frame is found and held (frame_get) under ip->lock, then copied to the
+ * user with no inode lock held, since the copy may fault and a fault on a
+ * mapping of this file takes ip->lock. The reference keeps the frame even
+ * if the file is truncated meanwhile; the caller's io lock keeps writes
+ * and truncation through the file system out of the way.
+ */
 long inode_read_user(struct inode *ip, uint64_t udst, uint64_t off, size_t n)
 {
-	if (n == 0 || off >= inode_size(ip))
-		return 0;
-	uint8_t *bounce = kmalloc(PAGE_SIZE);
-	if (bounce == NULL)
-		return -ENOMEM;
-
 	size_t done = 0;
 	long err = 0;
 	while (done < n) {
@@ -326,17 +331,27 @@ long inode_read_user(struct inode *ip, uint64_t udst, uint64_t off, size_t n)
 		if (err)
 			break;
 		inode_lock(ip);
-		long got = inode_readi(ip, bounce, pos, chunk_in_page(pos, n - done));
-		inode_unlock(ip);
-		if (got == 0)
+		if (pos >= ip->size) {
+			inode_unlock(ip);
 			break;   /* end of file (it may have moved: directories) */
-		if (copy_to_user(udst + done, bounce, (size_t)got) < 0) {
+		}
+		size_t len = chunk_in_page(pos, n - done);
+		if (len > ip->size - pos)
+			len = (size_t)(ip->size - pos);
+		uint8_t *page = pagemap_lookup(&ip->pages, pos / PAGE_SIZE);
+		if (page)
+			frame_get(kva_to_pa(page));
+		inode_unlock(ip);
+		const uint8_t *src = page ? page + pos % PAGE_SIZE : zero_page;
+		int copied = copy_to_user(udst + done, src, len);
+		if (page)
+			frame_put(kva_to_pa(page));
+		if (copied < 0) {
 			err = -EFAULT;
 			break;
 		}
-		done += (size_t)got;
+		done += len;
 	}
-	kfree(bounce);
 	return done ? (long)done : err;
 }
 

@@ -150,14 +150,20 @@ void proc_tick(bool advanced, bool from_user)
 		__atomic_store_n(&p->resched, true, __ATOMIC_RELAXED);
 }
 
+/*
+ * Called a page at a time in long calls, so it takes no lock: the kernel
+ * is not preempted, so this hart's process cannot change under us, and
+ * reading `killed` without p->lock only risks noticing a kill one page
+ * later.
+ */
 int proc_preempt_point(void)
 {
-	struct proc *p = proc_current();
+	struct proc *p = this_hart()->proc;
 	if (p == NULL)
 		return 0;
 	if (__atomic_exchange_n(&p->resched, false, __ATOMIC_RELAXED))
 		proc_yield();
-	return proc_killed(p) ? -EINTR : 0;
+	return __atomic_load_n(&p->killed, __ATOMIC_RELAXED) ? -EINTR : 0;
 }
 
 int proc_sleep_ticks(int n)
