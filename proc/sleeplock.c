@@ -133,7 +133,6 @@ void rwsleep_init(struct rwsleeplock *rw, const char *name)
 	rw->state = 0;
 	rw->writers_waiting = 0;
 	rw->sleepers = 0;
-	rw->writer = 0;
 	rw->name = name;
 }
 
@@ -205,20 +204,12 @@ void rwsleep_write_lock(struct rwsleeplock *rw)
 		__atomic_sub_fetch(&rw->writers_waiting, 1, __ATOMIC_SEQ_CST);
 		spin_unlock(&rw->lk);
 	}
-	__atomic_store_n(&rw->writer, current_pid(), __ATOMIC_RELAXED);
 }
 
 void rwsleep_write_unlock(struct rwsleeplock *rw)
 {
 	if (__atomic_load_n(&rw->state, __ATOMIC_RELAXED) != RWSLEEP_WRITER)
 		panic("rwsleep_write_unlock: %s not held for writing", rw->name);
-	__atomic_store_n(&rw->writer, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&rw->state, 0, __ATOMIC_SEQ_CST);
 	wake_sleepers(rw);
-}
-
-bool rwsleep_write_held(struct rwsleeplock *rw)
-{
-	return __atomic_load_n(&rw->state, __ATOMIC_RELAXED) == RWSLEEP_WRITER &&
-	       __atomic_load_n(&rw->writer, __ATOMIC_RELAXED) == current_pid();
 }

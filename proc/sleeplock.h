@@ -70,7 +70,6 @@ struct rwsleeplock {
 	int             state;    /* [A] readers inside (> 0), 0 free, RWSLEEP_WRITER */
 	int             writers_waiting;  /* [A] writers that want in: new readers wait */
 	int             sleepers; /* [A] processes asleep on it (changed under lk) */
-	int             writer;   /* [A] pid of the writer, 0 when none; for assertions */
 	struct spinlock lk;       /* the slow path: sleeping and waking */
 	const char     *name;     /* [I] */
 };
@@ -82,7 +81,5 @@ void rwsleep_read_lock(struct rwsleeplock *rw);
 void rwsleep_read_unlock(struct rwsleeplock *rw);
 void rwsleep_write_lock(struct rwsleeplock *rw);
 void rwsleep_write_unlock(struct rwsleeplock *rw);
-/* Held in write mode by the current process? (For assertions.) */
-bool rwsleep_write_held(struct rwsleeplock *rw);
 
 #endif
