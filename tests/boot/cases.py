@@ -94,6 +94,11 @@ SHELL = [
          min_results=20, exit=0, timeout=180, reject=[r"^panic"]),
     dict(name="syscalls_smp4", smp=4, mem="128M", append="init=/testall test=1",
          min_results=20, exit=0, timeout=180, reject=[r"^panic"]),
+    # The C library for student programs: standard headers, GNU C, /README.
+    dict(name="libc", smp=2, mem="128M", append="init=/libctest test=1",
+         min_results=9, exit=0, timeout=60, reject=[r"^panic"],
+         expect=[r"^libctest: 42 ok$", r"^libctest: puts$",
+                 r"^assertion failed: no \(.*libctest\.c:\d+, in call_assert\)$"]),
 ]
 
 # --- lazy allocation: the lab's tests and more, lazy and eager ---
