@@ -178,8 +178,8 @@ ELF = [
 ]
 
 # --- a classic xv6-style program, built with -Dextra_programs ---
-# Needs the kernel built with -Dextra_programs=<repo>/tests/compat/xv6prog.c;
-# ./lazuli test builds that in build-compat/ and passes --compat-kernel.
+# Needs the kernel with xv6prog in its image (tests/compat/meson.build,
+# build/tests/compat/kernel-compat.elf), given as --compat-kernel.
 
 COMPAT = [
     dict(name="xv6_compat", needs="compat", smp=2, mem="256M",
