@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Run lazybench and cowbench and write docs/benchmarks.md.
 
-usage: bench.py --kernel build/kernel.elf --out docs/benchmarks.md
+usage: bench.py --kernel build/kernel.elf --out build/benchmarks.md
+                [--hand-written docs/benchmarks.md]
 
 Boots the kernel LAZY_BOOTS times each with init=/lazybench, lazy and
 with mm.eager=1 taking turns (a figure is the median of its boots), and
@@ -10,15 +11,15 @@ default, mm.cow=0, mm.zeropage=0), the configurations taking turns so a
 slow spell of the host falls on all of them; a cowbench figure is the
 median of its boots; and EXEC_BOOTS times each with init=/execbench, by
 default and with mm.faultaround=0, taking turns. It reads the "BENCH name value unit" lines and writes
-a table of every figure side by side plus the targets of the
-lazy-allocation issue, of the copy-on-write issue (issue 8) and of files
-in memory (issue 9), each as a
+a table of every figure side by side plus the targets of lazy
+allocation, of copy-on-write and of files in memory, each as a
 ratio measured within one run (or, for "before and after", between the
 configurations). Figures only: nothing here passes or fails, and the
 numbers move with the host machine.
 
-Sections of the existing document whose heading says "hand-written" are
-not ours: they are kept, after the generated part.
+Sections whose heading says "hand-written" are not ours: those of the
+--hand-written document (by default the --out one) are kept, after the
+generated part.
 """
 import argparse
 import datetime
@@ -139,9 +140,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--hand-written", help="take the hand-written sections from "
+                    "this document (default: --out)")
     args = ap.parse_args()
 
-    kept = hand_written(args.out)
+    kept = hand_written(args.hand_written or args.out)
     lazy_runs, eager_runs = [], []
     for _ in range(LAZY_BOOTS):
         lazy_runs.append(boot(args.kernel, "init=/lazybench test=1"))
@@ -257,7 +260,7 @@ within a run, not absolute numbers across machines. The program is
 `userland/bin/lazybench.c`; what each figure measures is written there.
 The copy-on-write figures come from `cowbench`, further down.
 
-## Targets (lazy-allocation issue)
+## Targets: lazy allocation
 
 | target | wanted | measured | result |
 | --- | --- | --- | --- |
@@ -278,7 +281,7 @@ that is QEMU's own exception handling, not the kernel's fault path.
 | --- | --- | --- |
 {chr(10).join(rows)}
 
-## Targets (copy-on-write issue, issue 8)
+## Targets: copy-on-write
 
 `cowbench` booted as init, {COW_BOOTS} times in each of three configurations
 (the default, `mm.cow=0`, `mm.zeropage=0`) taking turns; each figure is the
@@ -334,7 +337,7 @@ price ({fmt(num(C, "zero_read_ns_per_page"))} + {fmt(num(C, "zero_write_ns_per_p
 against {fmt(num(Z, "zero_read_ns_per_page"))} + {fmt(num(Z, "zero_write_ns_per_page"))} ns with
 `mm.zeropage=0`).
 
-## Targets (files in memory, issue 9: demand-paged exec)
+## Targets: files in memory (demand-paged exec)
 
 `execbench` booted as init {EXEC_BOOTS} times by default and {EXEC_BOOTS} times with
 `mm.faultaround=0`, taking turns (medians). The program is

@@ -15,9 +15,13 @@
  * grows with sbrk by at least HEAP_GROW bytes (fewer system calls, and with
  * a lazy kernel untouched pages cost nothing). Memory never goes back to
  * the kernel.
+ *
+ * calloc and realloc sit on malloc: realloc grows in place only when the
+ * block already has room (it never merges with a free neighbour).
  */
 #include "kernel/types.h"
 #include "user/user.h"
+#include "stdlib.h"
 
 #define HEAP_GROW   (64 * 1024)      /* least bytes asked of sbrk at once */
 #define SBRK_MAX    0x7fffffffUL     /* sbrk takes an int */
@@ -131,4 +135,48 @@ void free(void *p)
 	if (p == 0)
 		return;
 	insert_free((union header *)p - 1);
+}
+
+/* n * size zeroed bytes, or 0 when the product overflows or memory is out. */
+void *calloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (size != 0 && n > SBRK_MAX / size)
+		return 0;
+	p = malloc(n * size);
+	if (p != 0)
+		memset(p, 0, n * size);
+	return p;
+}
+
+/*
+ * Resize p's block to size bytes, keeping its contents up to the smaller
+ * size. realloc(0, n) is malloc(n); realloc(p, 0) frees p and returns 0.
+ * When no block is free, returns 0 and p stays as it was.
+ */
+void *realloc(void *p, size_t size)
+{
+	union header *b;
+	uint64 room;
+	void *q;
+
+	if (p == 0)
+		return size > SBRK_MAX ? 0 : malloc(size);
+	if (size == 0) {
+		free(p);
+		return 0;
+	}
+	b = (union header *)p - 1;
+	room = (b->h.units - 1) * UNIT;
+	if (size <= room)
+		return p;
+	if (size > SBRK_MAX)
+		return 0;
+	q = malloc(size);
+	if (q == 0)
+		return 0;
+	memcpy(q, p, room);
+	free(p);
+	return q;
 }

@@ -1,5 +1,5 @@
 /*
- * printf, fprintf, snprintf.
+ * printf, fprintf, snprintf, sprintf.
  *
  * Conversions: %d %i %u %x %X %p %s %c %%, with an optional length prefix
  * l, ll or z (64-bit; int is 32-bit on RV64), a '-' flag (left-justify), a '0'
@@ -11,10 +11,12 @@
  * lines from different processes do not interleave mid-line. Only output
  * longer than the buffer takes more than one write.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include "kernel/types.h"
 #include "user/user.h"
 #include "user/lazuli.h"
+#include "stdio.h"
 
 #define FD_BUFSIZE 512   /* bytes collected before a write() */
 #define NUM_DIGITS 24    /* enough for any 64-bit number in base 10 or 16 */
@@ -188,31 +190,37 @@ static void format(struct sink *s, const char *fmt, va_list ap)
 	}
 }
 
-void vfprintf(int fd, const char *fmt, va_list ap)
+/* Each of these returns the number of characters produced, as C's do. */
+int vfprintf(int fd, const char *fmt, va_list ap)
 {
 	char buf[FD_BUFSIZE];
 	struct sink s = { .buf = buf, .cap = FD_BUFSIZE, .fd = fd };
 
 	format(&s, fmt, ap);
 	flush(&s);
+	return s.total;
 }
 
-void fprintf(int fd, const char *fmt, ...)
+int fprintf(int fd, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vfprintf(fd, fmt, ap);
+	n = vfprintf(fd, fmt, ap);
 	va_end(ap);
+	return n;
 }
 
-void printf(const char *fmt, ...)
+int printf(const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vfprintf(1, fmt, ap);
+	n = vfprintf(1, fmt, ap);
 	va_end(ap);
+	return n;
 }
 
 int vsnprintf(char *buf, int size, const char *fmt, va_list ap)
@@ -232,6 +240,23 @@ int snprintf(char *buf, int size, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* sprintf: snprintf with no limit; the caller promises buf is big enough. */
+int vsprintf(char *buf, const char *fmt, va_list ap)
+{
+	return vsnprintf(buf, INT_MAX, fmt, ap);
+}
+
+int sprintf(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, INT_MAX, fmt, ap);
 	va_end(ap);
 	return n;
 }

@@ -249,9 +249,13 @@ static int outlives_close_unlink(void)
 	f1 = free_now();
 	if (munmap(p, size) != 0)
 		return fail("munmap failed");
-	if (free_settled(f1 + 2) != f1 + 2)
-		return fail("the last munmap of an unlinked file gave back %ld frames, want its 2",
-			    (long)(free_now() - f1));
+	/* Its 2 pages, and the page of the inode's kmalloc slab when the
+	 * inode was that page's last object (how the image's file count
+	 * falls decides that). */
+	f1 = free_settled(f1 + 2) - f1;
+	if (f1 != 2 && f1 != 3)
+		return fail("the last munmap of an unlinked file gave back %ld frames, want its 2 "
+			    "(and perhaps its inode's slab page)", (long)f1);
 	return 0;
 }
 

@@ -1,9 +1,10 @@
 /*
  * xv6 compatibility: the page-size arithmetic user programs use.
  *
- * User space cannot touch page tables or most CSRs, so this is only the
- * arithmetic; user/lazuli.h has rdtime()/rdcycle(), the counters user code
- * may read.
+ * User space cannot touch page tables or most CSRs, so this is the
+ * arithmetic and the readers xv6 programs use from user space: r_sp(),
+ * r_fp(), r_ra() (registers) and r_time() (the time CSR, which the kernel
+ * lets user mode read; user/lazuli.h has it as rdtime(), with rdcycle()).
  */
 #ifndef LAZULI_COMPAT_RISCV_H
 #define LAZULI_COMPAT_RISCV_H
@@ -25,6 +26,36 @@
 #define PTE_W (1L << 2)
 #define PTE_X (1L << 3)
 #define PTE_U (1L << 4)
+
+/* The stack pointer, frame pointer (s0) and return address of the caller. */
+static inline uint64_t r_sp(void)
+{
+	uint64_t x;
+	__asm__ volatile("mv %0, sp" : "=r"(x));
+	return x;
+}
+
+static inline uint64_t r_fp(void)
+{
+	uint64_t x;
+	__asm__ volatile("mv %0, s0" : "=r"(x));
+	return x;
+}
+
+static inline uint64_t r_ra(void)
+{
+	uint64_t x;
+	__asm__ volatile("mv %0, ra" : "=r"(x));
+	return x;
+}
+
+/* The platform timer (10 MHz on QEMU virt). */
+static inline uint64_t r_time(void)
+{
+	uint64_t x;
+	__asm__ volatile("csrr %0, time" : "=r"(x));
+	return x;
+}
 
 typedef uint64_t  pte_t;
 typedef uint64_t *pagetable_t;

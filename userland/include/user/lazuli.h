@@ -35,9 +35,9 @@ static inline uint64_t rdcycle(void)
  * returns the length the whole output has, which is >= size when it was
  * cut short. Same conversions as printf. */
 int  snprintf(char *buf, int size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	__attribute__((format(__printf__, 3, 4)));
 int  vsnprintf(char *buf, int size, const char *fmt, va_list ap);
-void vfprintf(int fd, const char *fmt, va_list ap);
+int  vfprintf(int fd, const char *fmt, va_list ap);
 
 int  strncmp(const char *a, const char *b, uint n);
 
