@@ -1457,8 +1457,8 @@ static bool test_preempt_and_kill(void)
 	/* The console write loop. */
 	shim_fs_uart_len = 0;
 	kill_at = 3;
-	CHECK_EQ(con->write(0, U(big), 1000), 2 * 128);
-	CHECK_EQ(shim_fs_uart_len, 2 * 128);
+	CHECK_EQ(con->write(0, U(big), 1000), 2 * 256);   /* CONSOLE_BOUNCE */
+	CHECK_EQ(shim_fs_uart_len, 2 * 256);
 	shim_fs_proc.killed = false;
 
 	/* A pipe write: chunks before the kill are in the pipe. */

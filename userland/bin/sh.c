@@ -90,7 +90,7 @@ static char words[sizeof(line)];
 static struct token tokens[MAX_TOKENS];
 static struct node nodes[MAX_NODES];
 static int nnodes;
-static int ps_failed;             /* the last parse() met an error */
+static int parse_failed;          /* the last parse() met an error */
 static int interactive;           /* stdin is the console: prompt */
 static int shell_pid;             /* job control only in the shell itself */
 
@@ -352,8 +352,8 @@ static struct node *parse(void)
 	list = parse_list(&ps);
 	if (ps.error == 0 && ps.tok->kind != TOK_END)
 		syntax_error(&ps);
-	ps_failed = ps.error != 0;
-	if (ps_failed) {
+	parse_failed = ps.error != 0;
+	if (parse_failed) {
 		fprintf(2, "sh: %s\n", ps.error);
 		return 0;
 	}
@@ -577,7 +577,7 @@ static int run_line(const char *s)
 		return 2;
 	list = parse();
 	if (list == 0)
-		return ps_failed ? 2 : 0;
+		return parse_failed ? 2 : 0;
 	return run_list(list);
 }
 
