@@ -132,15 +132,13 @@ int proc_fork(void)
 		spin_unlock(&wait_lock);
 		return -ENOMEM;
 	}
-	spin_lock(&child->lock);
-	child->mm = mm;
-	memcpy(child->name, parent->name, sizeof(child->name));
-	spin_unlock(&child->lock);
 	spin_lock(&parent->lock);
-	int pgid = parent->pgid;
+	int pgid = parent->pgid;   /* the child starts in its parent's group */
 	spin_unlock(&parent->lock);
 	spin_lock(&child->lock);
+	child->mm = mm;
 	child->pgid = pgid;
+	memcpy(child->name, parent->name, sizeof(child->name));
 	spin_unlock(&child->lock);
 	child->tf = parent->tf;
 	child->tf.a0 = 0;   /* fork returns 0 in the child */
