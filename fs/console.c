@@ -8,8 +8,13 @@
  *   ...| finished lines | line being edited |...
  *
  * Readers take bytes from r up to w; the interrupt handler appends at e and
- * moves w up to e when a line is finished (or the ring is full, so that a
- * reader can make room).
+ * moves w up to e when a line is finished. A line holds CONSOLE_LINE
+ * characters and the ring twice that, so a whole line always fits once
+ * earlier lines are read; a key that does not fit rings the bell.
+ *
+ * Two keys act on processes, not on the line: ^C kills the foreground
+ * process group (setfg; the shell names each job it waits for) and ^P
+ * prints the process list, as xv6's procdump does.
  */
 #include "arch/riscv/uart.h"
 #include "fs/console.h"
@@ -17,21 +22,26 @@
 #include "fs/fs.h"
 #include "lib/errno.h"
 #include "lib/spinlock.h"
+#include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/uaccess.h"
 #include "proc/proc.h"
 #include "proc/sleeplock.h"
 
-#define CONSOLE_BUF 128
+#define CONSOLE_BUF  2048   /* the ring: unread lines and the line being edited */
+#define CONSOLE_LINE 1024   /* characters a line holds before its newline */
+_Static_assert(CONSOLE_BUF > CONSOLE_LINE + 1, "an empty ring takes a whole line");
 
 #define CTRL(c)       ((c) - '@')
-#define KEY_BACKSPACE CTRL('H')
-#define KEY_DELETE    0x7f
-#define KEY_KILL_LINE CTRL('U')
+#define KEY_INTR      CTRL('C')
 #define KEY_EOF       CTRL('D')
+#define KEY_BACKSPACE CTRL('H')
+#define KEY_PROCS     CTRL('P')
+#define KEY_KILL_LINE CTRL('U')
+#define KEY_DELETE    0x7f
 
 /* Bytes copied to or from user memory per trip (kernel stack). */
-#define CONSOLE_BOUNCE CONSOLE_BUF
+#define CONSOLE_BOUNCE 256
 
 static const char erase_seq[] = "\b \b";   /* back, blank, back */
 
@@ -41,10 +51,18 @@ static struct {
 	uint32_t        r;                  /* [C] next byte to read */
 	uint32_t        w;                  /* [C] end of finished lines */
 	uint32_t        e;                  /* [C] end of the line being edited */
+	int             fg_pgid;            /* [C] the group ^C kills; 0: none */
 } cons = { .lock = SPINLOCK_INIT("console") };
 
 /* One read call at a time: held from its look at the line to the drop. */
 static struct sleeplock cons_readers = SLEEPLOCK_INIT("console readers");
+
+/* What the screen needs after a key: erase characters, then show text. */
+struct echo {
+	unsigned erase;
+	const char *text;   /* NUL-terminated, or NULL */
+	char one[2];        /* a typed character, as text */
+};
 
 /* Readers wait for w to move. */
 static void *readers_chan(void)
@@ -52,67 +70,126 @@ static void *readers_chan(void)
 	return &cons.w;
 }
 
-/*
- * Apply one typed byte to the line being edited. Caller holds cons.lock.
- * Returns how many characters to erase on the screen and sets *echo to
- * the byte to show (0 for none).
- */
-static unsigned edit_line(int c, char *echo)
+/* Finish the line: readers may take everything up to e. Caller holds cons.lock. */
+static void finish_line(void)
 {
-	unsigned erase = 0;
+	cons.w = cons.e;
+	proc_wakeup(readers_chan());
+}
 
-	*echo = 0;
-	switch (c) {
-	case KEY_KILL_LINE:
-		erase = cons.e - cons.w;
-		cons.e = cons.w;
-		return erase;
-	case KEY_BACKSPACE:
-	case KEY_DELETE:
-		if (cons.e == cons.w)
-			return 0;
-		cons.e--;
-		return 1;
-	case KEY_EOF:
-		if (cons.e != cons.w) {   /* inside a line: just hand it over */
-			cons.w = cons.e;
-			proc_wakeup(readers_chan());
-			return 0;
-		}
-		break;                    /* at line start: store the marker */
-	case '\r':
-		c = '\n';
-		break;
+/*
+ * Store c at the end of the line being edited. A character that would
+ * make the line longer than CONSOLE_LINE, or find the ring full of unread
+ * lines, is refused with the bell: a pasted line is never cut silently.
+ * Caller holds cons.lock.
+ */
+static void store(int c, struct echo *out)
+{
+	bool ends_line = c == '\n' || c == KEY_EOF;
+
+	if (cons.e - cons.r >= CONSOLE_BUF ||
+	    (!ends_line && cons.e - cons.w >= CONSOLE_LINE)) {
+		out->text = "\a";
+		return;
 	}
-
-	if (c == 0 || cons.e - cons.r >= CONSOLE_BUF)
-		return 0;
 	cons.buf[cons.e++ % CONSOLE_BUF] = (char)c;
-	if (c != KEY_EOF)
-		*echo = (char)c;
-	if (c == '\n' || c == KEY_EOF || cons.e - cons.r == CONSOLE_BUF) {
-		cons.w = cons.e;
-		proc_wakeup(readers_chan());
+	if (c != KEY_EOF) {
+		out->one[0] = (char)c;
+		out->text = out->one;
+	}
+	if (ends_line)
+		finish_line();
+}
+
+/*
+ * ^C: drop the line being edited, and either name the foreground group
+ * for the caller to kill, or (none in front: the shell is at its prompt)
+ * hand readers an empty line so the shell prompts again. Returns the
+ * group, or 0. Caller holds cons.lock.
+ */
+static int interrupt(struct echo *out)
+{
+	cons.e = cons.w;
+	out->text = "^C\n";
+	if (cons.fg_pgid != 0)
+		return cons.fg_pgid;
+	if (cons.e - cons.r < CONSOLE_BUF) {
+		cons.buf[cons.e++ % CONSOLE_BUF] = '\n';
+		finish_line();
 	}
 	return 0;
 }
 
 /*
- * Interrupt context. The echo is written after the lock is dropped, so
- * uart_write (which must not sleep) never runs under cons.lock.
+ * Apply one typed byte to the line being edited. Caller holds cons.lock.
+ * Fills *out with what to show.
+ */
+static void edit_line(int c, struct echo *out)
+{
+	switch (c) {
+	case KEY_KILL_LINE:
+		out->erase = cons.e - cons.w;
+		cons.e = cons.w;
+		return;
+	case KEY_BACKSPACE:
+	case KEY_DELETE:
+		if (cons.e == cons.w)
+			return;
+		cons.e--;
+		out->erase = 1;
+		return;
+	case KEY_EOF:
+		if (cons.e != cons.w) {   /* inside a line: just hand it over */
+			finish_line();
+			return;
+		}
+		break;                    /* at line start: store the marker */
+	case '\r':
+		c = '\n';
+		break;
+	case 0:
+		return;
+	}
+	store(c, out);
+}
+
+/*
+ * Interrupt context. The echo is written, the foreground group killed and
+ * the process list printed after the lock is dropped, so uart_write (which
+ * must not sleep) and the process locks are never taken under cons.lock.
  */
 void console_input(int c)
 {
-	char echo;
+	struct echo out = { 0 };
+	int victims = 0;
 
 	spin_lock(&cons.lock);
-	unsigned erase = edit_line(c, &echo);
+	if (c == KEY_INTR)
+		victims = interrupt(&out);
+	else if (c == KEY_PROCS)
+		out.text = "^P\n";
+	else
+		edit_line(c, &out);
 	spin_unlock(&cons.lock);
 
-	while (erase-- > 0)
+	while (out.erase-- > 0)
 		uart_write(erase_seq, sizeof(erase_seq) - 1);
-	if (echo)
-		uart_write(&echo, 1);
+	if (out.text)
+		uart_write(out.text, strlen(out.text));
+	if (victims)
+		proc_kill_group(victims);
+	if (c == KEY_PROCS)
+		proc_dump();
+}
+
+int console_set_foreground(int pgid)
+{
+	if (pgid < 0)
+		return -EINVAL;
+	spin_lock(&cons.lock);
+	cons.fg_pgid = pgid;
+	spin_unlock(&cons.lock);
+	return 0;
 }
 
 /*

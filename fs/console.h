@@ -10,6 +10,11 @@
  *   ^D                at the start of a line: end of file (read returns 0);
  *                     inside a line: hand the line over without a newline
  *   CR                becomes '\n'
+ *   ^C                drop the line; kill the foreground process group, or
+ *                     with none, hand over an empty line (a new prompt)
+ *   ^P                print every process: pid, state, name
+ * A line holds 1024 characters before its newline; a key that does not
+ * fit (a longer line, or a ring full of unread lines) rings the bell.
  *
  * Lock legend: [C] the console's spinlock (interrupt handler and readers).
  */
@@ -18,5 +23,11 @@
 
 /* Register the console driver in the device switch. Boot, once. */
 void console_init(void);
+
+/*
+ * setfg(): make process group pgid the one ^C kills (0: none). Returns 0,
+ * or -EINVAL for a negative pgid. Any process may call it.
+ */
+int console_set_foreground(int pgid);
 
 #endif

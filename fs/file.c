@@ -43,6 +43,7 @@ int file_alloc(enum file_kind kind, bool readable, bool writable,
 	f->ref = 1;
 	f->readable = readable;
 	f->writable = writable;
+	f->append = false;
 	*out = f;
 	return 0;
 }
@@ -130,6 +131,7 @@ int file_open_at(struct inode *dir, const char *path, int flags,
 	if (err)
 		goto out_put;
 	f->ip = ip;   /* the file keeps our reference */
+	f->append = (flags & O_APPEND) != 0;
 
 	/*
 	 * A file some process runs a program from takes no writer, and is not
@@ -216,6 +218,12 @@ long file_write(struct file *f, uint64_t usrc, size_t n)
 
 	if (inode_io_lock_killable(f->ip))
 		return -EINTR;
+	/* The io lock keeps other writes and truncations out: the end stays put. */
+	if (f->append) {
+		inode_lock(f->ip);
+		f->off = f->ip->size;
+		inode_unlock(f->ip);
+	}
 	long r = inode_write_user(f->ip, usrc, f->off, n);
 	if (r > 0)
 		f->off += (uint64_t)r;

@@ -47,6 +47,7 @@ struct file {
 	int            ref;      /* [F] descriptors (in any process) naming it */
 	bool           readable; /* [I] */
 	bool           writable; /* [I] */
+	bool           append;   /* [I] O_APPEND: each write starts at the end */
 	struct inode  *ip;       /* [I] FILE_INODE, FILE_DEVICE */
 	struct pipe   *pipe;     /* [I] FILE_PIPE */
 	uint64_t       off;      /* [O] FILE_INODE: where the next I/O goes */
@@ -64,7 +65,7 @@ int  file_alloc(enum file_kind kind, bool readable, bool writable,
  * and a new file in *out, or: the lookup's errors, -EINVAL (bad access
  * mode), -EISDIR (a directory opened for writing, or O_CREATE of one),
  * -ENODEV (a device with no driver), -ENFILE, -ENOMEM. O_TRUNC empties a
- * regular file.
+ * regular file; O_APPEND makes every write go at its end.
  */
 int  file_open_at(struct inode *dir, const char *path, int flags,
                   struct file **out);

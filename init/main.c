@@ -24,6 +24,9 @@
  *   test.copyfault=kernel|irqoff  a user-copy routine faults on its kernel
  *                  side, or with interrupts off (both are kernel bugs: tests
  *                  that the trap handler panics instead of resolving them)
+ *
+ * An argument not in this list, one without its value, or a value of the
+ * wrong form gets one warning line (check_bootargs) and is ignored.
  */
 #include "arch/riscv/csr.h"
 #include "arch/riscv/fdt.h"
@@ -46,6 +49,8 @@
 
 static struct boot_info boot;
 
+#define BOOTARG_PATH_MAX 64   /* init=: the path, with its NUL */
+
 static bool bootarg_on(const char *key)
 {
 	char v[8];
@@ -59,11 +64,10 @@ static bool bootarg_off(const char *key)
 	return bootarg_get(&boot, key, v, sizeof(v)) && strcmp(v, "0") == 0;
 }
 
-/* A size boot argument (bytes, or a number with K or M) into *out. */
-static bool bootarg_size(const char *key, uint64_t *out)
+/* A size (bytes, or a number with K or M) into *out; false if v is not one. */
+static bool parse_size(const char *v, uint64_t *out)
 {
-	char v[24];
-	if (!bootarg_get(&boot, key, v, sizeof(v)) || !v[0])
+	if (!v[0])
 		return false;
 	uint64_t n = 0;
 	const char *c = v;
@@ -81,11 +85,17 @@ static bool bootarg_size(const char *key, uint64_t *out)
 	return true;
 }
 
-/* A decimal boot argument into *out; false when absent or not a number. */
-static bool bootarg_uint(const char *key, unsigned *out)
+/* A size boot argument into *out; false when absent or not a size. */
+static bool bootarg_size(const char *key, uint64_t *out)
 {
-	char v[16];
-	if (!bootarg_get(&boot, key, v, sizeof(v)) || !v[0])
+	char v[24];
+	return bootarg_get(&boot, key, v, sizeof(v)) && parse_size(v, out);
+}
+
+/* A decimal number into *out; false if v is not one (or is huge). */
+static bool parse_uint(const char *v, unsigned *out)
+{
+	if (!v[0])
 		return false;
 	unsigned n = 0;
 	for (const char *c = v; *c; c++) {
@@ -95,6 +105,125 @@ static bool bootarg_uint(const char *key, unsigned *out)
 	}
 	*out = n;
 	return true;
+}
+
+/* A decimal boot argument into *out; false when absent or not a number. */
+static bool bootarg_uint(const char *key, unsigned *out)
+{
+	char v[16];
+	return bootarg_get(&boot, key, v, sizeof(v)) && parse_uint(v, out);
+}
+
+/* The boot arguments the kernel knows (the list at the top), by value form. */
+enum bootarg_form {
+	BOOTARG_SWITCH,   /* 0 or 1 */
+	BOOTARG_NUMBER,   /* decimal */
+	BOOTARG_SIZE,     /* bytes, or with K or M */
+	BOOTARG_PATH,     /* an absolute path */
+	BOOTARG_CHOICE,   /* one of the words in `choices` */
+};
+
+static const struct bootarg_key {
+	const char       *key;
+	enum bootarg_form form;
+	const char       *choices;   /* BOOTARG_CHOICE: "a|b" */
+} bootarg_keys[] = {
+	{ "init",           BOOTARG_PATH,   0 },
+	{ "test",           BOOTARG_SWITCH, 0 },
+	{ "selftest",       BOOTARG_SWITCH, 0 },
+	{ "mm.eager",       BOOTARG_SWITCH, 0 },
+	{ "mm.trace",       BOOTARG_SWITCH, 0 },
+	{ "mm.faultaround", BOOTARG_NUMBER, 0 },
+	{ "mm.cow",         BOOTARG_SWITCH, 0 },
+	{ "mm.zeropage",    BOOTARG_SWITCH, 0 },
+	{ "mm.stack",       BOOTARG_SIZE,   0 },
+	{ "test.panic",     BOOTARG_SWITCH, 0 },
+	{ "test.kstack",    BOOTARG_SWITCH, 0 },
+	{ "test.copyfault", BOOTARG_CHOICE, "kernel|irqoff" },
+};
+
+/* What a value of each form looks like, for the warning. */
+static const char *const bootarg_form_text[] = {
+	[BOOTARG_SWITCH] = "0 or 1",
+	[BOOTARG_NUMBER] = "a decimal number",
+	[BOOTARG_SIZE]   = "a size (bytes, or a number with K or M)",
+	[BOOTARG_PATH]   = "a path starting with /",
+	[BOOTARG_CHOICE] = "one of",
+};
+
+/* Is v one of the '|'-separated words of choices? */
+static bool is_choice(const char *v, const char *choices)
+{
+	size_t n = strlen(v);
+	for (const char *c = choices; *c; ) {
+		const char *end = strchr(c, '|');
+		size_t len = end ? (size_t)(end - c) : strlen(c);
+		if (len == n && strncmp(c, v, n) == 0)
+			return true;
+		c += len + (end ? 1 : 0);
+	}
+	return false;
+}
+
+static bool value_ok(const struct bootarg_key *k, const char *v)
+{
+	unsigned u;
+	uint64_t size;
+	switch (k->form) {
+	case BOOTARG_SWITCH: return strcmp(v, "0") == 0 || strcmp(v, "1") == 0;
+	case BOOTARG_NUMBER: return parse_uint(v, &u);
+	case BOOTARG_SIZE:   return parse_size(v, &size);
+	case BOOTARG_PATH:   return v[0] == '/' && strlen(v) < BOOTARG_PATH_MAX;
+	case BOOTARG_CHOICE: return is_choice(v, k->choices);
+	}
+	return false;
+}
+
+/* The entry for the key in word (up to '=' or its end), or NULL. */
+static const struct bootarg_key *find_key(const char *word)
+{
+	const char *eq = strchr(word, '=');
+	size_t klen = eq ? (size_t)(eq - word) : strlen(word);
+	for (size_t i = 0; i < sizeof(bootarg_keys) / sizeof(bootarg_keys[0]); i++) {
+		const struct bootarg_key *k = &bootarg_keys[i];
+		if (strlen(k->key) == klen && strncmp(k->key, word, klen) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+/*
+ * One warning line for each boot argument that is unknown, lacks its
+ * value or has one of the wrong form. The parsers above ignore such an
+ * argument (a switch reads as off); this says so instead of staying quiet.
+ */
+static void check_bootargs(void)
+{
+	char word[BOOT_ARGS_MAX];
+	for (const char *s = boot.bootargs; *s; ) {
+		while (*s == ' ')
+			s++;
+		size_t n = 0;
+		while (s[n] && s[n] != ' ')
+			n++;
+		if (n == 0)
+			break;
+		memcpy(word, s, n);
+		word[n] = 0;
+		s += n;
+
+		const struct bootarg_key *k = find_key(word);
+		const char *eq = strchr(word, '=');
+		if (!k)
+			printf("lazuli: unknown boot argument \"%s\", ignored\n", word);
+		else if (!eq)
+			printf("lazuli: boot argument \"%s\" needs a value (%s=...), ignored\n",
+			       word, word);
+		else if (!value_ok(k, eq + 1))
+			printf("lazuli: boot argument \"%s\": %s must be %s%s%s, ignored\n",
+			       word, k->key, bootarg_form_text[k->form],
+			       k->choices ? " " : "", k->choices ? k->choices : "");
+	}
 }
 
 static void print_banner(void)
@@ -182,6 +311,10 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 		uart_init(boot.uart_base);
 	poweroff_set_device(boot.finisher_base);
 	print_banner();
+	if (boot.nharts_present > boot.nharts)
+		printf("lazuli: %d harts present, %d used: this kernel supports hart ids "
+		       "below %d (MAX_HARTS)\n", boot.nharts_present, boot.nharts, MAX_HARTS);
+	check_bootargs();
 
 	mm_set_eager(bootarg_on("mm.eager"));
 	unsigned ahead;
@@ -222,7 +355,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 		selftest_run(&boot);   /* powers off */
 	}
 
-	char init_path[64];
+	char init_path[BOOTARG_PATH_MAX];
 	if (!bootarg_get(&boot, "init", init_path, sizeof(init_path)))
 		strlcpy(init_path, "/init", sizeof(init_path));
 	proc_start_init(init_path);

@@ -12,6 +12,8 @@ size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int    strcmp(const char *a, const char *b);
 int    strncmp(const char *a, const char *b, size_t n);
+/* The first c in s (c may be 0: the terminator), or NULL. */
+char  *strchr(const char *s, int c);
 /* Copies at most size-1 bytes and always terminates; returns strlen(src). */
 size_t strlcpy(char *dst, const char *src, size_t size);
 

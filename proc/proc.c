@@ -69,6 +69,7 @@ void proc_free_slot(struct proc *p)
 {
 	p->state = P_UNUSED;
 	p->pid = 0;
+	p->pgid = 0;
 	p->parent = NULL;
 	p->name[0] = 0;
 	p->killed = false;
@@ -105,6 +106,7 @@ void proc_start_init(const char *path)
 		panic("proc_start_init: cannot run %s (error %d)", path, err);
 	init_proc = p;
 	spin_lock(&p->lock);
+	p->pgid = p->pid;
 	p->state = P_RUNNABLE;
 	spin_unlock(&p->lock);
 }
@@ -130,8 +132,12 @@ int proc_fork(void)
 		spin_unlock(&wait_lock);
 		return -ENOMEM;
 	}
+	spin_lock(&parent->lock);
+	int pgid = parent->pgid;   /* the child starts in its parent's group */
+	spin_unlock(&parent->lock);
 	spin_lock(&child->lock);
 	child->mm = mm;
+	child->pgid = pgid;
 	memcpy(child->name, parent->name, sizeof(child->name));
 	spin_unlock(&child->lock);
 	child->tf = parent->tf;
@@ -257,6 +263,72 @@ int proc_kill(int pid)
 		spin_unlock(&p->lock);
 	}
 	return -ESRCH;
+}
+
+int proc_setpgid(int pid, int pgid)
+{
+	struct proc *self = proc_current();
+	if (pid < 0 || pgid < 0)
+		return -EINVAL;
+	if (pid == 0)
+		pid = self->pid;
+	if (pgid == 0)
+		pgid = pid;
+	/* wait_lock keeps the parent links still while we look for pid. */
+	spin_lock(&wait_lock);
+	for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+		if (p != self && p->parent != self)
+			continue;
+		spin_lock(&p->lock);
+		if (p->pid == pid && p->state != P_UNUSED && p->state != P_ZOMBIE) {
+			p->pgid = pgid;
+			spin_unlock(&p->lock);
+			spin_unlock(&wait_lock);
+			return 0;
+		}
+		spin_unlock(&p->lock);
+	}
+	spin_unlock(&wait_lock);
+	return -ESRCH;
+}
+
+int proc_kill_group(int pgid)
+{
+	int killed = 0;
+	if (pgid <= 0)
+		return 0;
+	for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+		spin_lock(&p->lock);
+		if (p->pgid == pgid && p != init_proc &&
+		    p->state != P_UNUSED && p->state != P_ZOMBIE) {
+			p->killed = true;
+			if (p->state == P_SLEEPING)
+				p->state = P_RUNNABLE;
+			killed++;
+		}
+		spin_unlock(&p->lock);
+	}
+	return killed;
+}
+
+void proc_dump(void)
+{
+	static const char *const names[] = {
+		[P_USED] = "new", [P_SLEEPING] = "sleep", [P_RUNNABLE] = "ready",
+		[P_RUNNING] = "run", [P_ZOMBIE] = "zombie",
+	};
+	for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+		/* A snapshot under the lock; the console is written without it. */
+		spin_lock(&p->lock);
+		enum proc_state state = p->state;
+		int pid = p->pid;
+		char name[PROC_NAME];
+		memcpy(name, p->name, sizeof(name));
+		spin_unlock(&p->lock);
+		name[PROC_NAME - 1] = 0;
+		if (state != P_UNUSED)
+			printf("%5d %-6s %s\n", pid, names[state], name);
+	}
 }
 
 #define VMMAP_MAX 40   /* areas copied out per call (one page of kernel buffer) */

@@ -41,6 +41,8 @@ struct proc {
 					 yield at the next proc_preempt_point */
 	int             xstatus;     /* [P] exit status for the parent */
 	int             pid;         /* [P] */
+	int             pgid;        /* [P] process group: the console's Ctrl-C kills
+					 a whole group (set by fork, setpgid) */
 
 	struct proc    *parent;      /* [W] written by fork, reparent, proc_free_slot */
 
@@ -75,6 +77,19 @@ int  proc_fork(void);
 void proc_exit(int status) __attribute__((noreturn));
 int  proc_wait(uint64_t ustatus);
 int  proc_kill(int pid);
+/*
+ * setpgid(pid, pgid): put process pid (0: the caller), which must be the
+ * caller or a live child of it, in group pgid (0: its own pid). Returns 0,
+ * -EINVAL (pgid < 0 or pid < 0) or -ESRCH. Takes wait_lock, then p->lock.
+ */
+int  proc_setpgid(int pid, int pgid);
+/*
+ * Kill every live process of group pgid except init, as kill() does;
+ * returns how many. Only spinlocks: callable from an interrupt (Ctrl-C).
+ */
+int  proc_kill_group(int pgid);
+/* Print pid, state and name of every process on the console (Ctrl-P). Interrupt-safe. */
+void proc_dump(void);
 int  proc_exec(const char *path, char *const argv[], int argc);
 void proc_yield(void);
 /*

@@ -1,6 +1,7 @@
 /* Process system calls: thin wrappers that fetch arguments for proc/. */
 #include "syscall/syscall.h"
 #include "arch/riscv/timer.h"
+#include "fs/console.h"
 #include "fs/fs.h"
 #include "lib/errno.h"
 #include "mm/kmalloc.h"
@@ -17,6 +18,10 @@ long sys_sleep(void)  { return proc_sleep_ticks(syscall_arg_int(0)); }
 long sys_uptime(void) { return (long)timer_ticks(); }
 /* procinfo(buf, n): the process list for ps; how many processes, or -1. */
 long sys_procinfo(void) { return proc_info(syscall_arg(0), syscall_arg_int(1)); }
+/* setpgid(pid, pgid): move a process (the caller or a child) to a group. */
+long sys_setpgid(void) { return proc_setpgid(syscall_arg_int(0), syscall_arg_int(1)); }
+/* setfg(pgid): the group the console's Ctrl-C kills; 0 for none. */
+long sys_setfg(void)   { return console_set_foreground(syscall_arg_int(0)); }
 
 static void free_args(char **argv, int argc)
 {

@@ -2,7 +2,8 @@
  * System call dispatch: the number in a7 indexes a table of handlers,
  * built from the one list of numbers in userland/include/lazuli/syscall.h.
  * A handler's negative result (a kernel error code) reaches user space as
- * -1; an unknown number gets -1 and a console line.
+ * -1 in a0 with the code in a1 (the stub stores it in errno); an unknown
+ * number gets -1, ENOSYS and a console line.
  */
 #include "syscall/syscall.h"
 #include "lib/errno.h"
@@ -25,7 +26,8 @@ static long (*const handlers[SYS_COUNT])(void) = {
 	[SYS_close] = sys_close,     [SYS_memstat] = sys_memstat,
 	[SYS_vmmap] = sys_vmmap,     [SYS_procinfo] = sys_procinfo,
 	[SYS_mmap] = sys_mmap,       [SYS_munmap] = sys_munmap,
-	[SYS_mprotect] = sys_mprotect,
+	[SYS_mprotect] = sys_mprotect, [SYS_setpgid] = sys_setpgid,
+	[SYS_setfg] = sys_setfg,
 };
 
 void syscall_dispatch(void)
@@ -39,8 +41,16 @@ void syscall_dispatch(void)
 		printf("lazuli: pid %d (%s): unknown system call %lu\n", p->pid, p->name, num);
 		ret = -ENOSYS;
 	}
-	/* exec returns argc; every other failure is -1 to user space. */
-	p->tf.a0 = ret < 0 ? (uint64_t)-1 : (uint64_t)ret;
+	/*
+	 * exec returns argc. A failure is -1 (the xv6 contract) and its code
+	 * goes in a1, a register the C calling convention lets a call clobber.
+	 */
+	if (ret < 0) {
+		p->tf.a0 = (uint64_t)-1;
+		p->tf.a1 = (uint64_t)-ret;
+	} else {
+		p->tf.a0 = (uint64_t)ret;
+	}
 }
 
 uint64_t syscall_arg(int n)

@@ -35,6 +35,8 @@ long sys_getpid(void);
 long sys_sleep(void);
 long sys_uptime(void);
 long sys_procinfo(void);
+long sys_setpgid(void);
+long sys_setfg(void);
 /* syscall/sys_mm.c */
 long sys_sbrk(void);
 long sys_memstat(void);

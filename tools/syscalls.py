@@ -9,8 +9,15 @@ whose name is lower case (a system call; upper-case names such as
 SYS_COUNT describe the table) becomes a stub in USYS_S:
 
     name:   li a7, SYS_name     # number in a7, arguments already in a0..a5
-            ecall               # result in a0 (-1 on failure)
-            ret
+            ecall               # result in a0 (-1 on failure, the code in a1)
+            li t0, -1
+            bne a0, t0, 1f      # success: errno is left as it was
+            lla t0, errno
+            sw a1, 0(t0)        # failure: errno = the kernel's code
+        1:  ret
+
+So a call still returns -1 on failure (the xv6 contract), and the reason
+is in the global `errno` (userland/lib/errno.c, userland/include/errno.h).
 
 The output #includes the same header, so the number itself is taken by the
 assembler from the header the kernel also compiles against.
@@ -28,6 +35,11 @@ STUB = """
 {name}:
 	li a7, SYS_{name}
 	ecall
+	li t0, -1
+	bne a0, t0, 1f
+	lla t0, errno
+	sw a1, 0(t0)
+1:
 	ret
 	.size {name}, . - {name}
 """

@@ -118,6 +118,8 @@ static void node_done(struct node *stack, int depth, struct boot_info *bi)
 	} else if (depth == 2 && strcmp(parent->name, "cpus") == 0 &&
 		   prop_is(n->device_type, "cpu")) {
 		bool ok = !n->status.val || prop_is(n->status, "okay");
+		if (ok && n->reg.val)
+			bi->nharts_present++;
 		if (ok && n->reg.val && bi->nharts < MAX_HARTS) {
 			uint64_t id = read_cells(n->reg.val, parent->addr_cells);
 			if (id < MAX_HARTS)

@@ -23,6 +23,8 @@ struct boot_info {
 	struct mem_range dtb;                        /* the blob itself */
 	int              hart_ids[MAX_HARTS];
 	int              nharts;
+	int              nharts_present;             /* usable cpus in the tree, also those
+							past MAX_HARTS (not in hart_ids) */
 	int              boot_hart;
 	uint64_t         timebase_hz;                /* /cpus timebase-frequency */
 	uint64_t         uart_base;                  /* ns16550a */

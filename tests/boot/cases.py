@@ -4,7 +4,8 @@ Keys: name; smp, mem, append (QEMU -smp, -m, -append); timeout (s);
 expect / reject: regexes over the whole console output; exit: 0 for a
 clean power-off, 1 for "any failure status"; shell: commands typed at the
 "$ " prompt, each with regexes its output must (expect) or must not
-(reject) contain; min_results: at least this many PASS/FAIL lines from the
+(reject) contain, and optionally keys typed raw after it (delay seconds
+later, or once the text `after` appears: "\x03" is Ctrl-C); min_results: at least this many PASS/FAIL lines from the
 guest (so a program that dies early cannot pass by printing nothing).
 """
 
@@ -101,6 +102,88 @@ SHELL = [
          min_results=9, exit=0, timeout=60, reject=[r"^panic"],
          expect=[r"^libctest: 42 ok$", r"^libctest: puts$",
                  r"^assertion failed: no \(.*libctest\.c:\d+, in call_assert\)$"]),
+]
+
+# --- the console's control keys, the shell's redirections and builtins, errno ---
+
+CTRL_C, CTRL_D, CTRL_P = "\x03", "\x04", "\x10"
+
+CONSOLE = [
+    dict(name="console_keys", smp=2, mem="128M", append="", timeout=90, shell=[
+        # ^C kills the foreground job; the shell survives and prompts again.
+        dict(name="ctrl_c_kills_sleep", cmd="sleep 100000", keys=CTRL_C,
+             expect=[r"\^C"]),
+        dict(name="ctrl_c_job_gone", cmd="ps", expect=[r"^ +\d+ sleep +sh "],
+             reject=[r" sleep +sleep\b", r" ready +sleep\b"]),
+        # The whole pipeline is one group: both sides go.
+        dict(name="ctrl_c_kills_pipeline", cmd="sleep 100000 | cat", keys=CTRL_C),
+        dict(name="ctrl_c_pipeline_gone", cmd="ps", reject=[r"\b(sleep|cat) +\d+ +\d+$"]),
+        # A job that reads the console goes too.
+        dict(name="ctrl_c_kills_reader", cmd="cat", keys=CTRL_C),
+        dict(name="shell_still_runs", cmd="echo alive", expect=[r"^alive$"]),
+        # At the prompt ^C drops the line being typed and prompts again.
+        dict(name="ctrl_c_at_prompt", keys="echo dropped" + CTRL_C, delay=0.2,
+             reject=[r"^dropped$"]),
+        # A background job is in a group of its own: ^C in front leaves it.
+        dict(name="background_survives", cmd="sleep 100000 &", expect=[r"^\[\d+\]$"]),
+        dict(name="ctrl_c_spares_background", cmd="sleep 100000", keys=CTRL_C),
+        # ^P lists the processes on the console (pid, state, name).
+        dict(name="ctrl_p_lists", cmd="sleep 100000", keys=CTRL_P + CTRL_C,
+             expect=[r"^\^P$", r"^ +1 sleep +init$", r"^ +2 sleep +sh$",
+                     r"^ +\d+ sleep +sleep$"]),
+        dict(name="background_still_there", cmd="ps", expect=[r"^ +\d+ sleep +sleep +\d+"]),
+        # ^D at an empty prompt ends the shell; init starts a new one.
+        dict(name="ctrl_d_ends_shell", keys=CTRL_D, delay=0.2,
+             expect=[r"init: sh exited with status 0, starting a new one"]),
+        dict(name="new_shell_runs", cmd="echo again", expect=[r"^again$"]),
+    ]),
+    # A pasted line longer than the console holds is refused with the bell,
+    # not cut: the shell sees only what fitted, ending where the user ends it.
+    dict(name="console_long_line", smp=1, mem="128M", append="", timeout=60, shell=[
+        dict(name="line_1000_chars", cmd="echo " + "x" * 995,
+             expect=[r"^x{995}$"]),
+        dict(name="line_overflow_bell", cmd="echo " + "y" * 1100,
+             expect=["\a", r"^y{1019}$"]),
+    ]),
+    dict(name="shell_features", smp=2, mem="128M", append="", timeout=90, shell=[
+        dict(name="append", cmd="echo one > /f; echo two >> /f; cat /f",
+             expect=[r"^one\ntwo$"]),
+        dict(name="stderr_redirect", cmd="cat /nosuch 2> /err; cat /err",
+             expect=[r"^cat: /nosuch: no such file or directory$"]),
+        dict(name="stderr_append", cmd="cat /nosuch2 2>> /err; wc /err",
+             expect=[r"^\s*2\s+\d+\s+\d+ /err$"]),
+        dict(name="pwd_root", cmd="pwd", expect=[r"^/$"]),
+        dict(name="pwd_nested", cmd="mkdir /a; mkdir /a/bb; cd /a/bb; pwd; cd",
+             expect=[r"^/a/bb$"]),
+        dict(name="cd_no_arg_is_root", cmd="cd /a; cd; pwd", expect=[r"^/$"]),
+        dict(name="sh_c", cmd="sh -c 'echo from; echo sh-c' | wc",
+             expect=[r"^\s*2\s+2\s+\d+\b"]),
+        dict(name="sh_c_status", cmd="sh -c 'exit 3'; echo after", expect=[r"^after$"]),
+        dict(name="rm_nonempty", cmd="mkdir /sub; echo x > /sub/f; rm /sub",
+             expect=[r"^rm: /sub: directory not empty$"]),
+        dict(name="kill_init", cmd="kill 1", expect=[r"^kill: 1: permission denied$"]),
+        dict(name="kill_nan", cmd="kill abc", expect=[r"^kill: abc: not a number$"]),
+        dict(name="kill_nobody", cmd="kill 99999", expect=[r"^kill: 99999: no such process$"]),
+        dict(name="cd_missing", cmd="cd /nowhere",
+             expect=[r"^sh: cd: /nowhere: no such file or directory$"]),
+        dict(name="exec_missing", cmd="nosuchprog",
+             expect=[r"^sh: nosuchprog: no such file or directory$"]),
+        dict(name="exit_status", cmd="exit 7",
+             expect=[r"init: sh exited with status 7, starting a new one"]),
+    ]),
+    # Unknown and malformed boot arguments: one warning line each, then a normal boot.
+    dict(name="bootarg_warnings", smp=1, mem="128M",
+         append="bogus=1 mm.trace=yes mm.eager mm.stack=lots test.copyfault=maybe mm.cow=0",
+         timeout=60,
+         expect=[r'^lazuli: unknown boot argument "bogus=1", ignored$',
+                 r'^lazuli: boot argument "mm.trace=yes": mm.trace must be 0 or 1, ignored$',
+                 r'^lazuli: boot argument "mm.eager" needs a value \(mm.eager=...\), ignored$',
+                 r'^lazuli: boot argument "mm.stack=lots": mm.stack must be a size',
+                 r'^lazuli: boot argument "test.copyfault=maybe": test.copyfault must be one of kernel\|irqoff'],
+         reject=[r"mm.cow=0.*ignored", r"^panic"],
+         shell=[dict(name="boots", cmd="free", expect=[r"^copy-on-write +off$"])]),
+    dict(name="errno", smp=1, mem="128M", append="init=/errnotest test=1",
+         min_results=13, exit=0, timeout=60, reject=[r"^panic", r"^FAIL"]),
 ]
 
 # --- lazy allocation: the lab's tests and more, lazy and eager ---
@@ -275,4 +358,4 @@ EXEC = [
     for smp in (1, 4)
 ]
 
-CASES = SKELETON + SHELL + LAZY + FAULTAROUND + ELF + COW + MMAP + EXEC + COMPAT
+CASES = SKELETON + SHELL + CONSOLE + LAZY + FAULTAROUND + ELF + COW + MMAP + EXEC + COMPAT

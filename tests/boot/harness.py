@@ -76,6 +76,11 @@ class Guest:
         self.proc.stdin.write(line.encode() + b"\n")
         self.proc.stdin.flush()
 
+    def send_keys(self, keys):
+        """Type keys as they are: no newline (control keys such as "\\x03")."""
+        self.proc.stdin.write(keys.encode())
+        self.proc.stdin.flush()
+
     def wait_exit(self, deadline):
         try:
             return self.proc.wait(max(0.1, deadline - time.monotonic()))
@@ -123,14 +128,28 @@ def guest_results(case, text, results):
 
 
 def run_shell(c, guest, results, deadline):
-    """Type each command at the prompt; check its output before the next prompt."""
+    """Type each command at the prompt; check its output before the next prompt.
+
+    A step's cmd is typed with a newline (a step may have none); then, if it
+    has keys, those are typed as they are after `delay` seconds (default 1),
+    or once `after` (a string) has appeared in the output: Ctrl-C at a
+    running program, Ctrl-P, Ctrl-D.
+    """
     pos = guest.wait_for(PROMPT, 0, deadline)
     if pos is None:
         results.record(c["name"], "prompt", False, "no shell prompt" + tail(guest.text()))
         return
     for step in c["shell"]:
-        cmd, expect = step["cmd"], step.get("expect", [])
-        guest.send(cmd)
+        cmd, expect = step.get("cmd"), step.get("expect", [])
+        if cmd is not None:
+            guest.send(cmd)
+        if "keys" in step:
+            if "after" in step:
+                guest.wait_for(step["after"], pos, deadline)
+            else:
+                time.sleep(step.get("delay", 1.0))
+            guest.send_keys(step["keys"])
+            cmd = (cmd or "") + repr(step["keys"])
         end = guest.wait_for(PROMPT, pos, deadline)
         if end is None:
             results.record(c["name"], step["name"], False,

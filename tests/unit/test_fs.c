@@ -951,11 +951,26 @@ static bool test_console(void)
 	CHECK_EQ(con->read(0, U(buf), sizeof(buf)), 1);
 	CHECK_EQ(con->read(0, U(buf), 0), 0);
 
-	/* A full buffer is handed over without a newline; the excess drops. */
-	memset(buf, 'x', 150);
-	buf[150] = '\0';
-	type(buf);
-	CHECK_EQ(con->read(0, U(buf), sizeof(buf)), 128);
+	/* A line holds 1024 characters: the rest ring the bell, never cut the line. */
+	static char longline[1100];
+	memset(longline, 'x', 1030);
+	longline[1030] = '\n';
+	longline[1031] = '\0';
+	shim_fs_uart_len = 0;
+	type(longline);
+	CHECK(memchr(shim_fs_uart, '\a', shim_fs_uart_len) != NULL, "no bell for a long line");
+	long got = 0, r;
+	while ((r = con->read(0, U(buf), sizeof(buf))) > 0) {
+		got += r;
+		if (buf[r - 1] == '\n')
+			break;
+	}
+	CHECK_EQ(got, 1025);
+
+	/* ^C with no foreground group: the line goes, an empty one comes. */
+	type("abc\x03");
+	CHECK_EQ(con->read(0, U(buf), sizeof(buf)), 1);
+	CHECK(buf[0] == '\n', "^C hands over an empty line");
 
 	type("zz\n");
 	CHECK_EQ(con->read(0, 16, 10), -EFAULT);
@@ -1457,8 +1472,8 @@ static bool test_preempt_and_kill(void)
 	/* The console write loop. */
 	shim_fs_uart_len = 0;
 	kill_at = 3;
-	CHECK_EQ(con->write(0, U(big), 1000), 2 * 128);
-	CHECK_EQ(shim_fs_uart_len, 2 * 128);
+	CHECK_EQ(con->write(0, U(big), 1000), 2 * 256);   /* CONSOLE_BOUNCE */
+	CHECK_EQ(shim_fs_uart_len, 2 * 256);
 	shim_fs_proc.killed = false;
 
 	/* A pipe write: chunks before the kill are in the pipe. */

@@ -2,6 +2,7 @@
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
 #include "user/user.h"
+#include "errno.h"
 
 #define CHUNK 4096
 
@@ -19,7 +20,7 @@ static int copy(int fd, const char *name)
 		}
 	}
 	if (n < 0) {
-		fprintf(2, "cat: %s: read error\n", name);
+		fprintf(2, "cat: %s: %s\n", name, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -34,7 +35,7 @@ int main(int argc, char *argv[])
 	for (int i = 1; i < argc; i++) {
 		int fd = open(argv[i], O_RDONLY);
 		if (fd < 0) {
-			fprintf(2, "cat: cannot open %s\n", argv[i]);
+			fprintf(2, "cat: %s: %s\n", argv[i], strerror(errno));
 			status = 1;
 			continue;
 		}

@@ -11,6 +11,7 @@
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
 #include "user/user.h"
+#include "errno.h"
 
 #define MAX_ATOMS 128    /* pattern elements */
 #define LINE_MAX  4096   /* longer lines are matched in pieces */
@@ -157,7 +158,7 @@ int main(int argc, char *argv[])
 		int fd = open(argv[i], O_RDONLY);
 
 		if (fd < 0) {
-			fprintf(2, "grep: cannot open %s\n", argv[i]);
+			fprintf(2, "grep: %s: %s\n", argv[i], strerror(errno));
 			status = 2;
 			continue;
 		}

@@ -1,6 +1,7 @@
 /* ln OLD NEW: give the file OLD a second name NEW (a hard link). */
 #include "kernel/types.h"
 #include "user/user.h"
+#include "errno.h"
 
 int main(int argc, char *argv[])
 {
@@ -9,7 +10,7 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	if (link(argv[1], argv[2]) < 0) {
-		fprintf(2, "ln: cannot link %s to %s\n", argv[2], argv[1]);
+		fprintf(2, "ln: %s -> %s: %s\n", argv[2], argv[1], strerror(errno));
 		return 1;
 	}
 	return 0;

@@ -8,6 +8,7 @@
 #include "kernel/fs.h"
 #include "kernel/param.h"
 #include "user/user.h"
+#include "errno.h"
 
 static void print_entry(const char *name, const struct stat *st)
 {
@@ -45,7 +46,7 @@ static int list_dir(int fd, const char *dir)
 		memmove(path + dirlen + 1, de.name, DIRSIZ);
 		path[dirlen + 1 + DIRSIZ] = '\0';
 		if (stat(path, &st) < 0) {
-			fprintf(2, "ls: cannot stat %s\n", path);
+			fprintf(2, "ls: %s: %s\n", path, strerror(errno));
 			status = -1;
 			continue;
 		}
@@ -62,11 +63,11 @@ static int ls(const char *path)
 
 	fd = open(path, O_RDONLY);
 	if (fd < 0) {
-		fprintf(2, "ls: cannot open %s\n", path);
+		fprintf(2, "ls: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) < 0) {
-		fprintf(2, "ls: cannot stat %s\n", path);
+		fprintf(2, "ls: %s: %s\n", path, strerror(errno));
 		close(fd);
 		return -1;
 	}

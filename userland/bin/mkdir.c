@@ -1,6 +1,7 @@
 /* mkdir DIR...: create each directory. */
 #include "kernel/types.h"
 #include "user/user.h"
+#include "errno.h"
 
 int main(int argc, char *argv[])
 {
@@ -12,7 +13,7 @@ int main(int argc, char *argv[])
 	}
 	for (int i = 1; i < argc; i++) {
 		if (mkdir(argv[i]) < 0) {
-			fprintf(2, "mkdir: cannot create %s\n", argv[i]);
+			fprintf(2, "mkdir: %s: %s\n", argv[i], strerror(errno));
 			status = 1;
 		}
 	}

@@ -1,6 +1,7 @@
 /* rm PATH...: remove each name (a directory only when it is empty). */
 #include "kernel/types.h"
 #include "user/user.h"
+#include "errno.h"
 
 int main(int argc, char *argv[])
 {
@@ -12,7 +13,7 @@ int main(int argc, char *argv[])
 	}
 	for (int i = 1; i < argc; i++) {
 		if (unlink(argv[i]) < 0) {
-			fprintf(2, "rm: cannot remove %s\n", argv[i]);
+			fprintf(2, "rm: %s: %s\n", argv[i], strerror(errno));
 			status = 1;
 		}
 	}

@@ -2,9 +2,9 @@
  * sh: the shell.
  *
  * Reads commands a line at a time from standard input (or from the file
- * named by its first argument) until end of input, then exits. It prints
- * the prompt "$ " only when its input is the console, so a script piped in
- * runs quietly.
+ * named by its first argument) until end of input, then exits; `sh -c CMD`
+ * runs the one line CMD. It prints the prompt "$ " only when its input is
+ * the console, so a script piped in runs quietly.
  *
  * Grammar (a line is a list; spaces separate words):
  *
@@ -12,16 +12,25 @@
  *   pipeline  := command { '|' command }
  *   command   := '(' list ')' { redir }
  *              | { word | redir }          at least one word
- *   redir     := '<' word | '>' word
+ *   redir     := '<' word | '>' word | '>>' word | '2>' word | '2>>' word
  *
  * '&' runs the pipeline before it in the background; ';' waits for it.
- * '>' truncates or creates. Quotes ('...' or "...") make one word of what
+ * '>' truncates or creates, '>>' appends; '2>' and '2>>' do the same for
+ * standard error ('2' right before '>'). Quotes ('...' or "...") make one word of what
  * they hold; '#' at the start of a word begins a comment. A command name
  * without a '/' is looked up in the root directory.
  *
- * Built in: `cd [DIR]` and `exit [STATUS]`. They act on the shell itself
- * when they stand alone in the list, and on the child otherwise (so `cd`
- * inside parentheses or a pipeline changes only that subshell).
+ * Built in: `cd [DIR]` (default /) and `exit [STATUS]`. They act on the
+ * shell itself when they stand alone in the list, and on the child
+ * otherwise (so `cd` inside parentheses or a pipeline changes only that
+ * subshell).
+ *
+ * Job control, when interactive: every pipeline run from the prompt gets a
+ * process group of its own (setpgid, on both sides of the fork so neither
+ * order loses), and the shell names the one it waits for as the console's
+ * foreground group (setfg) until it is done. The console's ^C kills that
+ * group, so the whole pipeline goes and the shell, in another group,
+ * stays; at the prompt (no foreground group) ^C just gives a new prompt.
  *
  * The line is split into tokens, parsed by recursive descent into a tree
  * of nodes, and the tree is run; nothing is allocated, so one line is
@@ -33,14 +42,15 @@
 #include "kernel/param.h"
 #include "user/user.h"
 #include "user/lazuli.h"
+#include "errno.h"
 
-#define LINE_MAX    512   /* longest command line */
+#define LINE_MAX   1024   /* characters of a command line before its newline */
 #define MAX_TOKENS  128   /* tokens in one line */
 #define MAX_NODES    64   /* commands, pipes and list items in one line */
 #define EXIT_NOEXEC 127   /* status of a command that could not be run */
 
 enum tok { TOK_WORD, TOK_PIPE, TOK_SEMI, TOK_AMP, TOK_IN, TOK_OUT,
-	   TOK_LPAREN, TOK_RPAREN, TOK_END };
+	   TOK_APPEND, TOK_ERR, TOK_ERR_APPEND, TOK_LPAREN, TOK_RPAREN, TOK_END };
 
 struct token {
 	enum tok kind;
@@ -51,8 +61,8 @@ enum node_kind { N_CMD, N_SUBSHELL, N_PIPE, N_LIST };
 
 /*
  * A parsed piece of the line.
- *   N_CMD       argv[0..argc) with redirections in/out
- *   N_SUBSHELL  left is the list inside ( ); redirections in/out
+ *   N_CMD       argv[0..argc) with redirections in/out/err
+ *   N_SUBSHELL  left is the list inside ( ); redirections in/out/err
  *   N_PIPE      left | right (left a command, right a command or pipe)
  *   N_LIST      left is a pipeline, run in the background if background;
  *               right is the rest of the list, or 0
@@ -61,7 +71,8 @@ struct node {
 	enum node_kind kind;
 	int argc;
 	char *argv[MAXARG + 1];
-	char *in, *out;
+	char *in, *out, *err;
+	int out_append, err_append;   /* '>>', '2>>' */
 	struct node *left, *right;
 	int background;
 };
@@ -71,15 +82,17 @@ struct parser {
 	const char *error;   /* first error met, or 0 */
 };
 
-static char line[LINE_MAX];
+static char line[LINE_MAX + 2];   /* the characters, '\n', NUL */
 /* The words' text, NUL-separated. A word takes at most one byte more than
  * the characters it came from, and words are separated, so a line's words
- * never need more than LINE_MAX + 1 bytes. */
-static char words[LINE_MAX + 1];
+ * never need more bytes than the line has. */
+static char words[sizeof(line)];
 static struct token tokens[MAX_TOKENS];
 static struct node nodes[MAX_NODES];
 static int nnodes;
+static int parse_failed;          /* the last parse() met an error */
 static int interactive;           /* stdin is the console: prompt */
+static int shell_pid;             /* job control only in the shell itself */
 
 static void run_pipeline(struct node *p) __attribute__((noreturn));
 
@@ -105,11 +118,31 @@ static enum tok special(char c)
 	}
 }
 
+/*
+ * The operator at s, if any: its kind and length in *len. Two-character
+ * ones ('>>', '2>', '2>>') are tried first; '2' not followed by '>' starts
+ * a word.
+ */
+static enum tok operator(const char *s, int *len)
+{
+	if (s[0] == '2' && s[1] == '>') {
+		*len = s[2] == '>' ? 3 : 2;
+		return *len == 3 ? TOK_ERR_APPEND : TOK_ERR;
+	}
+	if (s[0] == '>' && s[1] == '>') {
+		*len = 2;
+		return TOK_APPEND;
+	}
+	*len = 1;
+	return special(s[0]);
+}
+
 static const char *tok_text(const struct token *t)
 {
 	static const char *const text[] = {
 		[TOK_PIPE] = "|", [TOK_SEMI] = ";", [TOK_AMP] = "&",
-		[TOK_IN] = "<", [TOK_OUT] = ">", [TOK_LPAREN] = "(",
+		[TOK_IN] = "<", [TOK_OUT] = ">", [TOK_APPEND] = ">>",
+		[TOK_ERR] = "2>", [TOK_ERR_APPEND] = "2>>", [TOK_LPAREN] = "(",
 		[TOK_RPAREN] = ")", [TOK_END] = "end of line",
 	};
 	return t->kind == TOK_WORD ? t->word : text[t->kind];
@@ -133,9 +166,11 @@ static int tokenize(const char *s)
 			fprintf(2, "sh: too many words\n");
 			return -1;
 		}
-		tokens[n].kind = special(*s);
+		int len;
+
+		tokens[n].kind = operator(s, &len);
 		if (tokens[n].kind != TOK_WORD) {
-			s++;
+			s += len;
 			n++;
 			continue;
 		}
@@ -189,26 +224,39 @@ static void syntax_error(struct parser *ps)
 
 static struct node *parse_list(struct parser *ps);
 
-/* '<' word or '>' word, onto node n. */
+/* A redirection operator and its word, onto node n. */
 static void parse_redir(struct parser *ps, struct node *n)
 {
 	enum tok kind = ps->tok->kind;
+	char *word;
 
 	ps->tok++;
 	if (ps->tok->kind != TOK_WORD) {
 		syntax_error(ps);
 		return;
 	}
-	if (kind == TOK_IN)
-		n->in = ps->tok->word;
-	else
-		n->out = ps->tok->word;
+	word = ps->tok->word;
 	ps->tok++;
+	switch (kind) {
+	case TOK_IN:
+		n->in = word;
+		break;
+	case TOK_OUT:
+	case TOK_APPEND:
+		n->out = word;
+		n->out_append = kind == TOK_APPEND;
+		break;
+	default:
+		n->err = word;
+		n->err_append = kind == TOK_ERR_APPEND;
+		break;
+	}
 }
 
 static int is_redir(enum tok kind)
 {
-	return kind == TOK_IN || kind == TOK_OUT;
+	return kind == TOK_IN || kind == TOK_OUT || kind == TOK_APPEND ||
+	       kind == TOK_ERR || kind == TOK_ERR_APPEND;
 }
 
 /* command := '(' list ')' { redir } | { word | redir } */
@@ -304,7 +352,8 @@ static struct node *parse(void)
 	list = parse_list(&ps);
 	if (ps.error == 0 && ps.tok->kind != TOK_END)
 		syntax_error(&ps);
-	if (ps.error != 0) {
+	parse_failed = ps.error != 0;
+	if (parse_failed) {
 		fprintf(2, "sh: %s\n", ps.error);
 		return 0;
 	}
@@ -331,7 +380,7 @@ static void redirect(const char *path, int flags, int to)
 	int fd = open(path, flags);
 
 	if (fd < 0) {
-		fprintf(2, "sh: cannot open %s\n", path);
+		fprintf(2, "sh: %s: %s\n", path, strerror(errno));
 		exit(1);
 	}
 	if (fd != to) {
@@ -353,8 +402,10 @@ static int run_builtin(const struct node *n)
 {
 	if (strcmp(n->argv[0], "exit") == 0)
 		exit(n->argc > 1 ? atoi(n->argv[1]) : 0);
-	if (chdir(n->argc > 1 ? n->argv[1] : "/") < 0) {
-		fprintf(2, "sh: cd: cannot enter %s\n", n->argc > 1 ? n->argv[1] : "/");
+	const char *dir = n->argc > 1 ? n->argv[1] : "/";
+
+	if (chdir(dir) < 0) {
+		fprintf(2, "sh: cd: %s: %s\n", dir, strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -366,6 +417,7 @@ static void exec_command(char **argv)
 {
 	char path[MAXPATH];
 
+	errno = ENAMETOOLONG;
 	if (strchr(argv[0], '/') != 0) {
 		exec(argv[0], argv);
 	} else if (strlen(argv[0]) + 2 <= sizeof(path)) {
@@ -373,14 +425,21 @@ static void exec_command(char **argv)
 		strcpy(path + 1, argv[0]);
 		exec(path, argv);
 	}
-	fprintf(2, "sh: %s: cannot run\n", argv[0]);
+	fprintf(2, "sh: %s: %s\n", argv[0], strerror(errno));
 	exit(EXIT_NOEXEC);
+}
+
+/* Does this process do job control (the interactive shell, not a child)? */
+static int job_control(void)
+{
+	return interactive && getpid() == shell_pid;
 }
 
 /*
  * Run every pipeline of the list in turn, in this process: builtins here,
  * the rest in a child, waited for unless marked '&'. Returns the status of
- * the last one waited for.
+ * the last one waited for. With job control each child leads a process
+ * group, and one waited for is the console's foreground while it runs.
  */
 static int run_list(struct node *list)
 {
@@ -400,11 +459,20 @@ static int run_list(struct node *list)
 			status = 1;
 			continue;
 		}
-		if (pid == 0)
+		if (pid == 0) {
+			if (job_control())
+				setpgid(0, 0);
 			run_pipeline(p);
+		}
+		if (job_control())
+			setpgid(pid, pid);
 		if (item->background) {
 			if (interactive)
 				printf("[%d]\n", pid);
+		} else if (job_control()) {
+			setfg(pid);
+			status = wait_for(pid);
+			setfg(0);
 		} else {
 			status = wait_for(pid);
 		}
@@ -419,7 +487,11 @@ static void run_command(struct node *n)
 	if (n->in != 0)
 		redirect(n->in, O_RDONLY, 0);
 	if (n->out != 0)
-		redirect(n->out, O_WRONLY | O_CREATE | O_TRUNC, 1);
+		redirect(n->out, O_WRONLY | O_CREATE |
+			 (n->out_append ? O_APPEND : O_TRUNC), 1);
+	if (n->err != 0)
+		redirect(n->err, O_WRONLY | O_CREATE |
+			 (n->err_append ? O_APPEND : O_TRUNC), 2);
 	if (n->kind == N_SUBSHELL)
 		exit(run_list(n->left));
 	if (is_builtin(n))
@@ -472,7 +544,8 @@ static void run_pipeline(struct node *p)
 
 /*
  * Read one line into line[]; 0 at end of input. A line longer than
- * LINE_MAX is skipped with a message (it returns an empty line).
+ * LINE_MAX is skipped with a message (it returns an empty line); the
+ * console never hands over one that long.
  */
 static int read_line(void)
 {
@@ -495,22 +568,40 @@ static int read_line(void)
 	return 1;
 }
 
+/* Run one line; its status (that of the last pipeline waited for). */
+static int run_line(const char *s)
+{
+	struct node *list;
+
+	if (tokenize(s) < 0)
+		return 2;
+	list = parse();
+	if (list == 0)
+		return parse_failed ? 2 : 0;
+	return run_list(list);
+}
+
 int main(int argc, char *argv[])
 {
 	struct stat st;
 
+	shell_pid = getpid();
+	if (argc > 1 && strcmp(argv[1], "-c") == 0) {
+		if (argc != 3) {
+			fprintf(2, "usage: sh -c COMMAND\n");
+			return 2;
+		}
+		if (strlen(argv[2]) > LINE_MAX) {
+			fprintf(2, "sh: line too long\n");
+			return 2;
+		}
+		return run_line(argv[2]);
+	}
 	if (argc > 1)
 		redirect(argv[1], O_RDONLY, 0);
 	interactive = fstat(0, &st) == 0 && st.type == T_DEVICE;
 
-	while (read_line()) {
-		struct node *list;
-
-		if (tokenize(line) < 0)
-			continue;
-		list = parse();
-		if (list != 0)
-			run_list(list);
-	}
+	while (read_line())
+		run_line(line);
 	return 0;
 }

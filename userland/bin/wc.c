@@ -2,6 +2,7 @@
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
 #include "user/user.h"
+#include "errno.h"
 
 #define CHUNK 4096
 
@@ -60,7 +61,7 @@ int main(int argc, char *argv[])
 		int fd = open(argv[i], O_RDONLY);
 
 		if (fd < 0) {
-			fprintf(2, "wc: cannot open %s\n", argv[i]);
+			fprintf(2, "wc: %s: %s\n", argv[i], strerror(errno));
 			status = 1;
 			continue;
 		}

@@ -253,6 +253,8 @@ static const struct program programs[] = {
 	{ "wc",        RUN,       0, 0, "0 0 0" },
 	{ "grep",      RUN_ANY,   0, "x", 0 },
 	{ "kill",      RUN_ANY,   0, 0, 0 },
+	{ "sleep",     RUN,       0, "1", 0 },
+	{ "pwd",       RUN,       0, 0, "/" },
 	{ "free",      RUN,       0, 0, 0 },
 	{ "pmap",      RUN,       0, 0, "image" },
 	{ "ps",        RUN,       0, 0, "ps" },
@@ -267,6 +269,7 @@ static const struct program programs[] = {
 	{ "fstest",    ELSEWHERE, 0, 0, 0 },
 	{ "pipetest",  ELSEWHERE, 0, 0, 0 },
 	{ "badptr",    ELSEWHERE, 0, 0, 0 },
+	{ "errnotest", ELSEWHERE, 0, 0, 0 },   /* testall, and the case errno */
 	{ "testall",   ELSEWHERE, 0, 0, 0 },
 	{ "elftest",   ELSEWHERE, 0, 0, 0 },   /* elftest_smp1/4 */
 	{ "lazytests", ELSEWHERE, 0, 0, 0 },   /* lazytests_smp1/4/... */

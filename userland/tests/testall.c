@@ -1,6 +1,6 @@
 /*
  * testall [NAME...]: run the in-guest tests (default: proctest fstest
- * pipetest badptr), each as a child by fork + exec of /NAME, then check
+ * pipetest badptr errnotest), each as a child by fork + exec of /NAME, then check
  * that every frame they used came back.
  *
  * Output: the children's own PASS/FAIL lines; per child "PASS ran_NAME"
@@ -20,7 +20,7 @@
 #define NAME_MAX      32
 #define EXEC_FAILED   127
 
-static char *default_tests[] = { "proctest", "fstest", "pipetest", "badptr", 0 };
+static char *default_tests[] = { "proctest", "fstest", "pipetest", "badptr", "errnotest", 0 };
 
 /*
  * Touch the stack testall will use below main from here on (printf's

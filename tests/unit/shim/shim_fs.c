@@ -189,6 +189,17 @@ bool proc_killed(struct proc *p)
 	return p->killed;
 }
 
+/* The console's ^C and ^P: no process table here. */
+int proc_kill_group(int pgid)
+{
+	(void)pgid;
+	return 0;
+}
+
+void proc_dump(void)
+{
+}
+
 int proc_preempt_point(void)
 {
 	shim_fs_preempt_points++;

@@ -7,7 +7,7 @@
  * line; the generator reads exactly that shape.
  *
  * ABI: number in a7, arguments in a0..a5, `ecall`, result in a0
- * (-1 on any failure).
+ * (-1 on any failure, with the error code from lazuli/errno.h in a1).
  */
 #ifndef LAZULI_SYSCALL_H
 #define LAZULI_SYSCALL_H
@@ -39,7 +39,9 @@
 #define SYS_mmap    25
 #define SYS_munmap  26
 #define SYS_mprotect 27
+#define SYS_setpgid 28
+#define SYS_setfg   29
 
-#define SYS_COUNT   28  /* one past the highest number */
+#define SYS_COUNT   30  /* one past the highest number */
 
 #endif

@@ -3,9 +3,10 @@
  *
  * Source-compatible with xv6's user/user.h, so xv6 programs compile
  * unchanged; lazuli's additions (memstat, vmmap, procinfo) and the xv6
- * mmap lab's calls (mmap, munmap, mprotect) are at the end of the
- * system-call list. Every system call returns -1 on failure (mmap:
- * MAP_FAILED, which is (void *)-1).
+ * mmap lab's calls (mmap, munmap, mprotect), then setpgid and setfg, are
+ * at the end of the system-call list. Every system call returns -1 on
+ * failure (mmap: MAP_FAILED, which is (void *)-1) and stores the reason
+ * in errno (errno.h).
  * user/lazuli.h has lazuli-only helpers (time counters, extra library).
  */
 #ifndef LAZULI_USER_H
@@ -46,6 +47,9 @@ int   procinfo(struct procinfo *buf, int n);   /* processes; fills up to n */
 void *mmap(void *addr, uint64 len, int prot, int flags, int fd, uint64 off);
 int   munmap(void *addr, uint64 len);
 int   mprotect(void *addr, uint64 len, int prot);
+/* Job control for the shell's Ctrl-C (docs/syscalls.md). */
+int   setpgid(int pid, int pgid);        /* pid 0: the caller; pgid 0: pid */
+int   setfg(int pgid);                   /* the console's foreground group; 0: none */
 
 /* Library (lib/ulib.c, lib/printf.c, lib/malloc.c). */
 int   stat(const char *path, struct stat *st);
