@@ -4,7 +4,8 @@ Keys: name; smp, mem, append (QEMU -smp, -m, -append); timeout (s);
 expect / reject: regexes over the whole console output; exit: 0 for a
 clean power-off, 1 for "any failure status"; shell: commands typed at the
 "$ " prompt, each with regexes its output must (expect) or must not
-(reject) contain; min_results: at least this many PASS/FAIL lines from the
+(reject) contain; lockups: exactly this many lockup warnings (default 0:
+the harness fails any case that prints one); min_results: at least this many PASS/FAIL lines from the
 guest (so a program that dies early cannot pass by printing nothing).
 """
 
@@ -36,9 +37,20 @@ SKELETON = [
          expect=[r"^panic: kernel load page fault in a user copy: interrupts were off",
                  r"stval 0x0+1000\b", r"^\s+#0 0x[0-9a-f]+ uaccess_begin\+0x"],
          reject=[r"the copy returned"], exit=1, timeout=30),
+    # The lockup detector: init spins in the kernel for lockup+2 = 4 s with
+    # interrupts on; exactly one warning (once per episode) names it and
+    # its backtrace, then init runs /echo and the machine powers off.
+    dict(name="lockup_detector", smp=2, mem="128M",
+         append="init=/echo test=1 lockup=2 test.lockup=1", lockups=1,
+         expect=[r"^lockup: hart \d has run pid 1 \(echo\) in the kernel for 2 s "
+                 r"without scheduling$",
+                 r"^backtrace:\n\s+#0 0x[0-9a-f]+ \S+\n(?:\s+#\d+ .*\n)*?"
+                 r"\s+#\d+ 0x[0-9a-f]+ lockup_test_spin\+0x",
+                 r"^lazuli: test.lockup=1: the spin is over$",
+                 r"^lazuli: init exited with status 0"],
+         reject=[r"^panic"], exit=0, timeout=30),
 ]
 
-CASES = SKELETON
 
 # --- processes, system calls, the file system, the shell ---
 
