@@ -280,4 +280,29 @@ EXEC = [
     for smp in (1, 4)
 ]
 
-CASES = SKELETON + SHELL + LAZY + FAULTAROUND + ELF + COW + MMAP + EXEC + COMPAT
+# --- fault injection: the suites with a share of allocations failing ---
+# failtest (userland/tests/failtest.c) runs lazytests, memtests, proctest,
+# fstest and pipetest as init's children under fail.frame=PERCENT,SEED;
+# their own lines are echoed as "  | ..." (not results). Failures must be
+# clean: no panic, no "kernel bug" kill, every child back through wait,
+# and every frame back at the end (docs/reliability.md).
+
+def fail_case(percent, seed, smp):
+    return dict(name=f"failtest_{percent}pct_smp{smp}", smp=smp, mem="256M",
+                append=f"init=/failtest test=1 fail.frame={percent},{seed}",
+                min_results=8, exit=0, timeout=400,
+                expect=[r"^lazuli: fail\.frame: failing \d+% of frame and heap allocations",
+                        r"^PASS failures_injected$", r"^PASS fail_frames_balanced$"],
+                reject=[r"^panic", r"kernel bug"])
+
+
+FAULT_INJECTION = [fail_case(percent, seed, smp)
+                   for percent, seed in ((2, 11), (10, 13)) for smp in (1, 4)] + [
+    dict(name="fail_frame_malformed", smp=1, mem="128M", append="fail.frame=5,x", timeout=60,
+         expect=[r"^lazuli: fail.frame must be PERCENT\[,SEED\] with PERCENT 0-100; "
+                 r"no fault injection$"],
+         shell=[dict(name="runs_without_injection", cmd="echo ok", expect=[r"^ok$"])]),
+]
+
+CASES = (SKELETON + SHELL + LAZY + FAULTAROUND + ELF + COW + MMAP + EXEC + FAULT_INJECTION
+         + COMPAT)
