@@ -19,6 +19,12 @@
  *   mm.cow=0       fork copies resident pages instead of sharing them
  *   mm.zeropage=0  a read of untouched memory allocates a page
  *   mm.stack=SIZE  the stack's limit (bytes, or with K or M; default 8M)
+ *   fail.frame=PERCENT[,SEED]  from init's start on, fail PERCENT% of frame
+ *                  and kernel-heap allocations (fault injection; seed 1)
+ *   lockup=N       warn when a hart runs one process in the kernel for N
+ *                  seconds without scheduling (default 10, 0 = off)
+ *   test.lockup=1  init spins in the kernel for lockup+2 s before it starts
+ *                  (tests the lockup detector)
  *   test.panic=1   deliberately fault in the kernel (tests the panic report)
  *   test.kstack=1  overflow a kernel stack (tests its guard page)
  *   test.copyfault=kernel|irqoff  a user-copy routine faults on its kernel
@@ -121,6 +127,7 @@ enum bootarg_form {
 	BOOTARG_SIZE,     /* bytes, or with K or M */
 	BOOTARG_PATH,     /* an absolute path */
 	BOOTARG_CHOICE,   /* one of the words in `choices` */
+	BOOTARG_OWN,      /* checked by its own parser, which warns itself */
 };
 
 static const struct bootarg_key {
@@ -140,6 +147,9 @@ static const struct bootarg_key {
 	{ "test.panic",     BOOTARG_SWITCH, 0 },
 	{ "test.kstack",    BOOTARG_SWITCH, 0 },
 	{ "test.copyfault", BOOTARG_CHOICE, "kernel|irqoff" },
+	{ "fail.frame",     BOOTARG_OWN,    0 },
+	{ "lockup",         BOOTARG_NUMBER, 0 },
+	{ "test.lockup",    BOOTARG_SWITCH, 0 },
 };
 
 /* What a value of each form looks like, for the warning. */
@@ -149,6 +159,7 @@ static const char *const bootarg_form_text[] = {
 	[BOOTARG_SIZE]   = "a size (bytes, or a number with K or M)",
 	[BOOTARG_PATH]   = "a path starting with /",
 	[BOOTARG_CHOICE] = "one of",
+	[BOOTARG_OWN]    = "",
 };
 
 /* Is v one of the '|'-separated words of choices? */
@@ -175,6 +186,7 @@ static bool value_ok(const struct bootarg_key *k, const char *v)
 	case BOOTARG_SIZE:   return parse_size(v, &size);
 	case BOOTARG_PATH:   return v[0] == '/' && strlen(v) < BOOTARG_PATH_MAX;
 	case BOOTARG_CHOICE: return is_choice(v, k->choices);
+	case BOOTARG_OWN:    return true;
 	}
 	return false;
 }
@@ -224,6 +236,43 @@ static void check_bootargs(void)
 			       word, k->key, bootarg_form_text[k->form],
 			       k->choices ? " " : "", k->choices ? k->choices : "");
 	}
+}
+
+/* A decimal number from *c up to a separator or the end; false if none. */
+static bool parse_decimal(const char **c, uint64_t *out)
+{
+	const char *start = *c;
+	uint64_t n = 0;
+	for (; **c >= '0' && **c <= '9' && n < (1ULL << 58); (*c)++)
+		n = n * 10 + (uint64_t)(**c - '0');
+	*out = n;
+	return *c != start;
+}
+
+/*
+ * fail.frame=PERCENT[,SEED] into *percent and *seed (default 1). False,
+ * after one warning line, when the value is malformed or PERCENT > 100.
+ */
+static bool bootarg_fail_frame(unsigned *percent, uint64_t *seed)
+{
+	char v[32];
+	if (!bootarg_get(&boot, "fail.frame", v, sizeof(v)))
+		return false;
+	const char *c = v;
+	uint64_t pct = 0;
+	*seed = 1;
+	bool ok = parse_decimal(&c, &pct) && pct <= 100;
+	if (ok && *c == ',') {
+		c++;
+		ok = parse_decimal(&c, seed);
+	}
+	if (!ok || *c) {
+		printf("lazuli: fail.frame must be PERCENT[,SEED] with PERCENT 0-100; "
+		       "no fault injection\n");
+		return false;
+	}
+	*percent = (unsigned)pct;
+	return pct != 0;
 }
 
 static void print_banner(void)
@@ -328,6 +377,14 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 		       USER_STACK_MIN >> 10, USER_STACK_MAX >> 20, mm_stack_size() >> 10);
 	proc_set_trace(bootarg_on("mm.trace"));
 	proc_set_test_mode(bootarg_on("test"));
+	unsigned lockup_secs = PROC_LOCKUP_DEFAULT_SECS;
+	bootarg_uint("lockup", &lockup_secs);
+	proc_set_lockup_secs(lockup_secs);
+	if (bootarg_on("test.lockup"))
+		proc_set_test_lockup((lockup_secs + 2) * 1000);
+	unsigned fail_pct;
+	uint64_t fail_seed;
+	bool fail_on = bootarg_fail_frame(&fail_pct, &fail_seed);
 
 	trap_init_hart();
 	plic_init(boot.plic_base);
@@ -359,6 +416,12 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	if (!bootarg_get(&boot, "init", init_path, sizeof(init_path)))
 		strlcpy(init_path, "/init", sizeof(init_path));
 	proc_start_init(init_path);
+	if (fail_on) {
+		/* After boot: init exists; its first faults are the first draws. */
+		printf("lazuli: fail.frame: failing %u%% of frame and heap allocations "
+		       "(seed %lu)\n", fail_pct, fail_seed);
+		frame_fail_percent(fail_pct, fail_seed);
+	}
 	proc_scheduler();
 }
 

@@ -11,7 +11,7 @@
  *   [F] frame_lock: the free list, each frame's next_free, use and
  *       reserved, and the counters (stats.free is also read without it,
  *       as a hint, so it changes by atomic adds).
- *   [A] atomic, no lock: refcount, pinned, the fail-nth countdown.
+ *   [A] atomic, no lock: refcount, pinned, the fault-injection state.
  *   [I] set by frame_init_meta, then read-only.
  * frame_lock is a leaf: nothing else is taken while holding it.
  *
@@ -52,6 +52,11 @@ static uint64_t      nframes;        /* [I] */
 static uint32_t      free_head = NO_FRAME;  /* [F] */
 static struct frame_stats stats;     /* [F] */
 static uint64_t      fail_countdown; /* [A] requests until an injected failure; 0 = off */
+static uint32_t      fail_armed;     /* [A] nonzero while either injection mode is on */
+static uint32_t      fail_percent;   /* [A] share of requests failed, 0-100 */
+static uint64_t      fail_seed;      /* [A] the PRNG's seed (fail.frame=P,SEED) */
+static uint64_t      fail_draws;     /* [A] requests drawn for so far: the PRNG's position */
+static uint64_t      fail_count;     /* [A] failures injected (either mode) */
 
 /* Bytes of metadata frame_init needs for [base, end). */
 uint64_t frame_meta_size(uint64_t base, uint64_t end)
@@ -80,6 +85,10 @@ void frame_init_meta(uint64_t base, uint64_t end, void *meta)
 	free_head = NO_FRAME;
 	memset(&stats, 0, sizeof(stats));
 	fail_countdown = 0;
+	fail_armed = 0;
+	fail_percent = 0;
+	fail_draws = 0;
+	fail_count = 0;
 }
 
 /* Free every still-reserved frame wholly inside [start, end). Takes frame_lock. */
@@ -107,8 +116,23 @@ void frame_release_range(uint64_t start, uint64_t end)
 	spin_unlock(&frame_lock);
 }
 
-/* Does this request fail by frame_fail_nth()? One relaxed load when off. */
-static bool injected_failure(void)
+/*
+ * Fault injection, two modes. frame_fail_nth (host tests) fails the n-th
+ * request from now, once; frame_fail_percent (fail.frame=PERCENT,SEED)
+ * fails a share of them, drawn from a PRNG that is a pure function of the
+ * seed and the draw's number (splitmix64), so no lock is needed and a
+ * one-hart run with a given seed fails the same requests every time.
+ * fail_armed is the only load a request makes while both are off.
+ */
+static void rearm(void)
+{
+	bool on = __atomic_load_n(&fail_countdown, __ATOMIC_RELAXED) != 0 ||
+		  __atomic_load_n(&fail_percent, __ATOMIC_RELAXED) != 0;
+	__atomic_store_n(&fail_armed, on, __ATOMIC_RELAXED);
+}
+
+/* Does this request fail by frame_fail_nth()? */
+static bool countdown_fires(void)
 {
 	uint64_t n = __atomic_load_n(&fail_countdown, __ATOMIC_RELAXED);
 	while (n != 0) {
@@ -120,9 +144,68 @@ static bool injected_failure(void)
 	return false;
 }
 
+/* splitmix64: the draw-th number of the sequence seeded by seed. */
+static uint64_t splitmix64(uint64_t seed, uint64_t draw)
+{
+	uint64_t z = seed + (draw + 1) * 0x9e3779b97f4a7c15ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Does this request fail by frame_fail_percent()? */
+static bool percent_fires(void)
+{
+	uint32_t pct = __atomic_load_n(&fail_percent, __ATOMIC_RELAXED);
+	if (pct == 0)
+		return false;
+	uint64_t draw = __atomic_fetch_add(&fail_draws, 1, __ATOMIC_RELAXED);
+	uint64_t seed = __atomic_load_n(&fail_seed, __ATOMIC_RELAXED);
+	return splitmix64(seed, draw) % 100 < pct;
+}
+
+static bool injected_failure(void)
+{
+	if (!__atomic_load_n(&fail_armed, __ATOMIC_RELAXED))
+		return false;
+	if (!countdown_fires() && !percent_fires())
+		return false;
+	__atomic_fetch_add(&fail_count, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
 void frame_fail_nth(uint64_t n)
 {
 	__atomic_store_n(&fail_countdown, n, __ATOMIC_RELAXED);
+	rearm();
+}
+
+void frame_fail_percent(unsigned percent, uint64_t seed)
+{
+	if (percent > 100)
+		percent = 100;
+	__atomic_store_n(&fail_seed, seed, __ATOMIC_RELAXED);
+	__atomic_store_n(&fail_draws, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&fail_percent, percent, __ATOMIC_RELAXED);
+	rearm();
+}
+
+bool frame_fail_heap(void)
+{
+	if (!__atomic_load_n(&fail_armed, __ATOMIC_RELAXED) || !percent_fires())
+		return false;
+	__atomic_fetch_add(&fail_count, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+unsigned frame_fail_percent_now(void)
+{
+	return __atomic_load_n(&fail_percent, __ATOMIC_RELAXED);
+}
+
+uint64_t frame_fail_injected(void)
+{
+	return __atomic_load_n(&fail_count, __ATOMIC_RELAXED);
 }
 
 /* Unlink a free frame for use with count 1; 0 when none. Takes frame_lock. */

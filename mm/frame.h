@@ -91,6 +91,21 @@ bool frame_pinned(uint64_t pa);
  * of frame_alloc, frame_alloc_zeroed or page_alloc makes it.
  */
 void frame_fail_nth(uint64_t n);
+/*
+ * Fault injection like Linux's fail_page_alloc (boot argument
+ * fail.frame=PERCENT,SEED): from now on, fail `percent` of every hundred
+ * frame requests, chosen by a PRNG seeded with seed; 0 turns it off.
+ * Lock-free; a request costs one relaxed load while injection is off.
+ */
+void frame_fail_percent(unsigned percent, uint64_t seed);
+/*
+ * The same draw for a kernel-heap request (kmalloc): true if it must
+ * fail. Only the percent mode counts; frame_fail_nth counts frames only.
+ */
+bool frame_fail_heap(void);
+/* The percentage set by frame_fail_percent, and failures injected so far. */
+unsigned frame_fail_percent_now(void);
+uint64_t frame_fail_injected(void);
 
 void frame_stats(struct frame_stats *st);
 /* Free frames now, without the lock: a hint that may be stale at once. */

@@ -88,6 +88,8 @@ void *kmalloc(size_t size)
 		return NULL;
 	if (size > ((size_t)1 << MAX_SHIFT))
 		return page_alloc();
+	if (frame_fail_heap())
+		return NULL;   /* fail.frame: an injected failure (mm/frame.h) */
 
 	int shift = MIN_SHIFT;
 	while (((size_t)1 << shift) < size)

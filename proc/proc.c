@@ -83,6 +83,7 @@ void proc_free_slot(struct proc *p)
 void proc_first_run(void)
 {
 	spin_unlock(&proc_current()->lock);
+	proc_lockup_test(proc_current());
 	proc_user_trap_return();
 }
 

@@ -128,6 +128,13 @@ void proc_user_trap_return(void) __attribute__((noreturn));
  * next proc_preempt_point.
  */
 void proc_tick(bool advanced, bool from_user);
+/*
+ * A tick that interrupted kernel code at pc with frame pointer fp: warn
+ * (once per episode) when this hart has run a process in the kernel for
+ * the lockup time without passing through its scheduler (proc/lockup.c).
+ * Interrupt context; prints, never sleeps.
+ */
+void proc_lockup_check(uint64_t pc, uint64_t fp);
 
 /* Boot. */
 void proc_init(void);
@@ -135,5 +142,8 @@ void proc_start_init(const char *path);   /* create the first process */
 void proc_scheduler(void) __attribute__((noreturn));
 void proc_set_test_mode(bool on);         /* power off when init exits */
 void proc_set_trace(bool on);             /* mm.trace=1 */
+#define PROC_LOCKUP_DEFAULT_SECS 10
+void proc_set_lockup_secs(unsigned secs); /* lockup=N; 0 = no detector */
+void proc_set_test_lockup(uint64_t ms);   /* test.lockup=1: init spins first */
 
 #endif

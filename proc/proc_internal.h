@@ -25,4 +25,9 @@ int exec_into(struct proc *p, const char *path, char *const argv[], int argc);
 /* Where a new process starts its first run (kernel side). */
 void proc_first_run(void);
 
+/* The lockup detector (proc/lockup.c): the scheduler's stamp on each pass. */
+void proc_lockup_stamp(void);
+/* test.lockup=1: init's first run spins in the kernel; else nothing. */
+void proc_lockup_test(struct proc *p);
+
 #endif

@@ -37,6 +37,7 @@ void proc_scheduler(void)
 	int next = 0;
 	for (;;) {
 		irq_enable();   /* let devices interrupt between scans */
+		proc_lockup_stamp();
 		bool ran = false;
 		for (int n = 0; n < NPROC; n++) {
 			struct proc *p = &procs[(next + n) % NPROC];

@@ -5,6 +5,7 @@
 #include "proc/proc_internal.h"
 #include "arch/riscv/trap.h"
 #include "lib/printf.h"
+#include "mm/frame.h"
 #include "mm/mm.h"
 
 static bool trace_faults;   /* [I] mm.trace=1 */
@@ -21,6 +22,21 @@ static const char *access_name(int access)
 	}
 }
 
+/*
+ * Under fault injection (fail.frame) init is not killed for want of a
+ * frame: it yields and its fault runs again, with a new draw. Init is the
+ * test driver that reports whether everyone else's failures were clean;
+ * Linux likewise never picks init as the OOM victim, and retries a fault
+ * that ran out of memory. Without injection an OOM kills init as anyone.
+ */
+static bool retry_init_oom(struct proc *p, enum fault_result r)
+{
+	if (r != FAULT_OOM || p != init_proc || frame_fail_percent_now() == 0)
+		return false;
+	proc_yield();
+	return true;
+}
+
 bool proc_page_fault(uint64_t va, int access, uint64_t pc, bool from_user)
 {
 	struct proc *p = proc_current();
@@ -34,7 +50,7 @@ bool proc_page_fault(uint64_t va, int access, uint64_t pc, bool from_user)
 		       access_name(access), (void *)va, rep.rule, ahead,
 		       from_user ? "" : " (in kernel copy)");
 	}
-	if (r >= 0)
+	if (r >= 0 || retry_init_oom(p, r))
 		return true;
 	/* A bad user pointer in a system call is the call's error, not a kill. */
 	if (from_user || r == FAULT_BUG) {

@@ -13,6 +13,7 @@
 #include "fs/file.h"
 #include "fs/fs.h"
 #include "lib/errno.h"
+#include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "proc/proc.h"
@@ -38,6 +39,8 @@ long sys_memstat(void)
 {
 	struct memstat st;
 	mm_stat(&st);
+	st.fail_percent = frame_fail_percent_now();
+	st.fail_injected = frame_fail_injected();
 	return copy_to_user(syscall_arg(0), &st, sizeof(st));
 }
 

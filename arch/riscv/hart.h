@@ -28,6 +28,8 @@ struct hart {
 	volatile bool   started;     /* set once the hart reaches its scheduler */
 	uint64_t        boot_stack;  /* top of this hart's boot/scheduler stack */
 	uint64_t        emerg_stack; /* top of a stack for reporting a kernel-stack overflow */
+	uint64_t        sched_stamp_ms; /* last pass through the scheduler (proc/lockup.c) */
+	bool            lockup_warned;  /* the lockup since that pass was reported */
 };
 
 _Static_assert(__builtin_offsetof(struct hart, emerg_stack) == HART_EMERG_STACK,

@@ -19,6 +19,7 @@
 #include "arch/riscv/sv39.h"
 #include "arch/riscv/uart.h"
 #include "lib/printf.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 
 #define KSYMS_MAGIC   0x4d59534b   /* "KSYM" */
@@ -97,6 +98,21 @@ void backtrace(uint64_t pc, uint64_t fp)
 			break;            /* frames grow up the stack; anything else is garbage */
 		fp = prev;
 	}
+}
+
+static struct spinlock warn_lock = SPINLOCK_INIT("warn");
+
+void warn_backtrace(uint64_t pc, uint64_t fp, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	spin_lock(&warn_lock);
+	printf("%s\n", msg);
+	backtrace(pc, fp);
+	spin_unlock(&warn_lock);
 }
 
 static void unlocked_sink(const char *buf, size_t n)

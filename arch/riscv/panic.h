@@ -15,6 +15,14 @@ void kernel_stack_overflow(uint64_t sp) __attribute__((noreturn));
 /* Print the frame-pointer chain starting at fp, first reporting pc. */
 void backtrace(uint64_t pc, uint64_t fp);
 
+/*
+ * A warning with a backtrace, and the machine goes on: one line from fmt,
+ * then the frame-pointer chain from pc and fp. Warnings from two harts
+ * do not interleave.
+ */
+void warn_backtrace(uint64_t pc, uint64_t fp, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Name of the function containing pc, and pc's offset into it. */
 const char *ksym_lookup(uint64_t pc, uint64_t *offset);
 

@@ -7,12 +7,14 @@
 #include "arch/riscv/hart.h"
 #include "arch/riscv/sbi.h"
 
+static uint64_t hz;            /* [I] time units per second */
 static uint64_t interval;      /* [I] time units per tick */
 static int      counting_hart; /* [I] the hart that advances ticks */
 static uint64_t ticks;         /* [A] */
 
 void timer_init(uint64_t timebase_hz)
 {
+	hz = timebase_hz;
 	interval = timebase_hz / TICK_HZ;
 	counting_hart = this_hart_id();
 }
@@ -30,6 +32,11 @@ bool timer_intr(void)
 		return false;
 	__atomic_add_fetch(&ticks, 1, __ATOMIC_RELAXED);
 	return true;
+}
+
+uint64_t timer_ms(void)
+{
+	return hz ? rdtime() / (hz / 1000) : 0;
 }
 
 uint64_t timer_ticks(void)

@@ -93,12 +93,15 @@ static void device_intr(void)
 	plic_complete(irq);
 }
 
-/* An interrupt; from_user says whether user code was interrupted. */
-static void interrupt(uint64_t code, bool from_user)
+/* An interrupt; kf is the interrupted kernel code's frame, NULL from user mode. */
+static void interrupt(uint64_t code, struct kframe *kf)
 {
-	if (code == IRQ_S_TIMER)
+	bool from_user = kf == NULL;
+	if (code == IRQ_S_TIMER) {
+		if (!from_user)
+			proc_lockup_check(kf->sepc, kf->regs[7]);   /* regs[7] is s0 = fp */
 		proc_tick(timer_intr(), from_user);
-	else if (code == IRQ_S_EXT)
+	} else if (code == IRQ_S_EXT)
 		device_intr();
 }
 
@@ -122,7 +125,7 @@ void user_trap(struct trapframe *tf)
 
 	csr_clear(sstatus, SSTATUS_SUM);   /* clear already, unless something leaked it */
 	if (scause & SCAUSE_INTERRUPT) {
-		interrupt(scause & ~SCAUSE_INTERRUPT, true);
+		interrupt(scause & ~SCAUSE_INTERRUPT, NULL);
 	} else if (scause == EXC_ECALL_U) {
 		tf->epc += 4;   /* return past the ecall */
 		irq_enable();
@@ -175,7 +178,7 @@ void kernel_trap(struct kframe *kf)
 	/* A user copy may have been interrupted: no handler gets SUM. */
 	csr_clear(sstatus, SSTATUS_SUM);   /* sret restores kf->sstatus */
 	if (scause & SCAUSE_INTERRUPT) {
-		interrupt(scause & ~SCAUSE_INTERRUPT, false);
+		interrupt(scause & ~SCAUSE_INTERRUPT, kf);
 		return;
 	}
 	if (access >= 0 && kf->sepc >= (uint64_t)uaccess_begin &&

@@ -5,7 +5,8 @@ expect / reject: regexes over the whole console output; exit: 0 for a
 clean power-off, 1 for "any failure status"; shell: commands typed at the
 "$ " prompt, each with regexes its output must (expect) or must not
 (reject) contain, and optionally keys typed raw after it (delay seconds
-later, or once the text `after` appears: "\x03" is Ctrl-C); min_results: at least this many PASS/FAIL lines from the
+later, or once the text `after` appears: "\x03" is Ctrl-C); lockups: exactly this many lockup warnings (default 0:
+the harness fails any case that prints one); min_results: at least this many PASS/FAIL lines from the
 guest (so a program that dies early cannot pass by printing nothing).
 """
 
@@ -39,9 +40,20 @@ SKELETON = [
          expect=[r"^panic: kernel load page fault in a user copy: interrupts were off",
                  r"stval 0x0+1000\b", r"^\s+#0 0x[0-9a-f]+ uaccess_begin\+0x"],
          reject=[r"the copy returned"], exit=1, timeout=30),
+    # The lockup detector: init spins in the kernel for lockup+2 = 4 s with
+    # interrupts on; exactly one warning (once per episode) names it and
+    # its backtrace, then init runs /echo and the machine powers off.
+    dict(name="lockup_detector", smp=2, mem="128M",
+         append="init=/echo test=1 lockup=2 test.lockup=1", lockups=1,
+         expect=[r"^lockup: hart \d has run pid 1 \(echo\) in the kernel for 2 s "
+                 r"without scheduling$",
+                 r"^backtrace:\n\s+#0 0x[0-9a-f]+ \S+\n(?:\s+#\d+ .*\n)*?"
+                 r"\s+#\d+ 0x[0-9a-f]+ lockup_test_spin\+0x",
+                 r"^lazuli: test.lockup=1: the spin is over$",
+                 r"^lazuli: init exited with status 0"],
+         reject=[r"^panic"], exit=0, timeout=30),
 ]
 
-CASES = SKELETON
 
 # --- processes, system calls, the file system, the shell ---
 
@@ -358,4 +370,29 @@ EXEC = [
     for smp in (1, 4)
 ]
 
-CASES = SKELETON + SHELL + CONSOLE + LAZY + FAULTAROUND + ELF + COW + MMAP + EXEC + COMPAT
+# --- fault injection: the suites with a share of allocations failing ---
+# failtest (userland/tests/failtest.c) runs lazytests, memtests, proctest,
+# fstest and pipetest as init's children under fail.frame=PERCENT,SEED;
+# their own lines are echoed as "  | ..." (not results). Failures must be
+# clean: no panic, no "kernel bug" kill, every child back through wait,
+# and every frame back at the end (docs/reliability.md).
+
+def fail_case(percent, seed, smp):
+    return dict(name=f"failtest_{percent}pct_smp{smp}", smp=smp, mem="256M",
+                append=f"init=/failtest test=1 fail.frame={percent},{seed}",
+                min_results=8, exit=0, timeout=400,
+                expect=[r"^lazuli: fail\.frame: failing \d+% of frame and heap allocations",
+                        r"^PASS failures_injected$", r"^PASS fail_frames_balanced$"],
+                reject=[r"^panic", r"kernel bug"])
+
+
+FAULT_INJECTION = [fail_case(percent, seed, smp)
+                   for percent, seed in ((2, 11), (10, 13)) for smp in (1, 4)] + [
+    dict(name="fail_frame_malformed", smp=1, mem="128M", append="fail.frame=5,x", timeout=60,
+         expect=[r"^lazuli: fail.frame must be PERCENT\[,SEED\] with PERCENT 0-100; "
+                 r"no fault injection$"],
+         shell=[dict(name="runs_without_injection", cmd="echo ok", expect=[r"^ok$"])]),
+]
+
+CASES = (SKELETON + SHELL + CONSOLE + LAZY + FAULTAROUND + ELF + COW + MMAP + EXEC
+         + FAULT_INJECTION + COMPAT)

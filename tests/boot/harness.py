@@ -8,7 +8,9 @@ drives the shell over the serial line. Results come from three places:
   * every "PASS name" / "FAIL name: why" line the guest prints;
   * the case's own checks: lines that must (or must not) appear, the shell
     commands' expected output, QEMU's exit status;
-  * a time-out, which fails the case with the tail of the output.
+  * a time-out, which fails the case with the tail of the output;
+  * the lockup detector: a "lockup: hart ..." warning fails any case but
+    one that expects exactly that many (lockups=N).
 
 Each result is printed as "PASS boot/<case>/<name>" or
 "FAIL boot/<case>/<name>: why"; the last line is "N passed, N failed".
@@ -27,6 +29,9 @@ sys.path.insert(0, HERE)
 import cases as case_table  # noqa: E402
 
 FIRMWARE = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
+# The lockup detector's warning (proc/lockup.c): a failure in any case,
+# except one that says how many it expects (lockups=N).
+LOCKUP = re.compile(r"^lockup: hart \d+ has run pid \d+ \(\S+\) in the kernel", re.M)
 RESULT = re.compile(r"^(PASS) (\S+)\s*$|^(FAIL) (\S+?):? (.*)$")
 PROMPT = "$ "
 EXIT_SKIP = 77   # meson test reads this status as SKIP
@@ -197,6 +202,11 @@ def run_case(c, kernel, results):
         results.record(name, "reject:" + pattern[:40].replace(" ", "_"),
                        re.search(pattern, text, re.M) is None,
                        f"{pattern!r} in output" + tail(text))
+    lockups = len(LOCKUP.findall(text))
+    want_lockups = c.get("lockups", 0)
+    if lockups or want_lockups:
+        results.record(name, "lockup_warnings", lockups == want_lockups,
+                       f"{lockups} lockup warnings, wanted {want_lockups}" + tail(text, 30))
     if "exit" in c and status is not None:
         want = c["exit"]
         ok = status == want if want == 0 else status != 0

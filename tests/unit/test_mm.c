@@ -224,6 +224,48 @@ static void frame_fail_nth_once(void)
 	CHECK(free_frames() == SIM_FRAMES - 16);
 }
 
+/* fail.frame's percent mode: the share fails, by seed, and kmalloc too. */
+static int percent_pattern(unsigned pct, uint64_t seed, uint8_t *failed, int n)
+{
+	int fails = 0;
+	frame_fail_percent(pct, seed);
+	for (int i = 0; i < n; i++) {
+		uint64_t pa = frame_alloc(FRAME_USER);
+		failed[i] = pa == 0;
+		fails += pa == 0;
+		if (pa)
+			frame_put(pa);
+	}
+	frame_fail_percent(0, 0);
+	return fails;
+}
+
+static void frame_fail_percent_share(void)
+{
+	enum { N = 400 };
+	static uint8_t first[N], again[N];
+	sim_reset(0);
+	uint64_t before = frame_fail_injected();
+	frame_fail_percent(100, 1);
+	CHECK(frame_alloc(FRAME_KERNEL) == 0 && page_alloc() == NULL);
+	CHECK(kmalloc(16) == NULL && kmalloc(3000) == NULL);   /* the heap fails too */
+	CHECK(frame_fail_percent_now() == 100);
+	CHECK(frame_fail_injected() - before == 4);
+	frame_fail_percent(0, 1);
+	CHECK(frame_alloc(FRAME_KERNEL) != 0);                 /* off again */
+	void *obj = kmalloc(16);
+	CHECK(obj != NULL);
+	kfree(obj);
+
+	int fails = percent_pattern(25, 42, first, N);
+	CHECK(fails > N / 8 && fails < N * 3 / 8);             /* about a quarter */
+	CHECK(percent_pattern(25, 42, again, N) == fails);
+	CHECK(memcmp(first, again, N) == 0);                   /* the seed decides */
+	percent_pattern(25, 43, again, N);
+	CHECK(memcmp(first, again, N) != 0);                   /* another seed, other requests */
+	CHECK(free_frames() == SIM_FRAMES - 1);                /* failures took nothing */
+}
+
 /*
  * The debug build fills a frame on free and on frame_alloc; the release
  * build leaves its bytes alone. frame_alloc_zeroed zeroes in both.
@@ -541,6 +583,7 @@ int main(void)
 	RUN(frame_pin_keeps_frame);
 	RUN(frame_misuse_panics);
 	RUN(frame_fail_nth_once);
+	RUN(frame_fail_percent_share);
 	RUN(frame_junk_fill);
 	RUN(frame_release_rounds_inward);
 	RUN(pt_map_lookup_unmap);

@@ -16,6 +16,8 @@
  *   allocation             lazy, or eager (mm.eager=1)
  *   copy-on-write          on, or off (mm.cow=0: fork copies)
  *   zero page              on, or off (mm.zeropage=0: read faults allocate)
+ *   fault injection        only under fail.frame=PERCENT: the percentage
+ *                          and how many allocations failed on purpose
  */
 #include "kernel/types.h"
 #include "user/user.h"
@@ -53,5 +55,8 @@ int main(void)
 	printf("%-16s %8s\n", "allocation", ms.eager ? "eager" : "lazy");
 	printf("%-16s %8s\n", "copy-on-write", on_off(ms.cow));
 	printf("%-16s %8s\n", "zero page", on_off(ms.zeropage));
+	if (ms.fail_percent)
+		printf("%-16s %7lu%% %lu failed\n", "fault injection", ms.fail_percent,
+		       ms.fail_injected);
 	return 0;
 }

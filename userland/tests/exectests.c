@@ -285,6 +285,8 @@ static const struct program programs[] = {
 	{ "lazybench", ELSEWHERE, 0, 0, 0 },   /* ./lazuli bench */
 	{ "cowbench",  ELSEWHERE, 0, 0, 0 },
 	{ "execbench", ELSEWHERE, 0, 0, 0 },
+	{ "latbench",  ELSEWHERE, 0, 0, 0 },
+	{ "failtest",  ELSEWHERE, 0, 0, 0 },   /* failtest_*: under fail.frame only */
 };
 
 static const struct program *program_named(const char *name)

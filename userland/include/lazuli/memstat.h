@@ -26,6 +26,8 @@ struct memstat {
 	uint64_t cow;            /* 1 unless booted with mm.cow=0 */
 	uint64_t zeropage;       /* 1 unless booted with mm.zeropage=0 */
 	uint64_t file_frames;    /* of the used frames, how many hold file data (the page cache) */
+	uint64_t fail_percent;   /* fail.frame=PERCENT: share of allocations failed on purpose */
+	uint64_t fail_injected;  /* allocations failed on purpose so far */
 };
 
 #define VMMAP_PROT_R 0x1
