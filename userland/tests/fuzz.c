@@ -1,5 +1,6 @@
 /*
- * fuzz [calls=N] [seed=S] [batch=B] [workers=W]: a system-call fuzzer.
+ * fuzz [calls=N] [seed=S] [batch=B] [workers=W] [from=F] [dir=/D] [concurrent=1]:
+ * a system-call fuzzer. from=F numbers the first batch F (replays part of a run).
  *
  *   parent (the run)                 workers (one per batch, W at once)
  *   ----------------                 ----------------------------------
@@ -91,6 +92,7 @@ struct slot {
 static struct slot *slots;
 static struct slot *me;          /* in a worker: its slot */
 static uint64 opt_calls = 20000, opt_seed = 1, opt_batch = 200;
+static uint64 opt_from;          /* the first batch's number (replays a part of a run) */
 static int opt_workers = 3, opt_concurrent;
 static char opt_dir[16] = "/fz";
 
@@ -98,7 +100,7 @@ static char opt_dir[16] = "/fz";
 
 /* ---- the parent ---- */
 
-static uint64 total_calls, batches_started, batches_done, watchdog_kills;
+static uint64 total_calls, batches_started, batches_done, watchdog_kills, overcounted;
 static int failures;
 
 static void print_ring(struct slot *s)
@@ -128,7 +130,7 @@ static void start_worker(int k)
 	int pid;
 
 	memset(s, 0, sizeof(*s));
-	s->batch = batches_started++;
+	s->batch = opt_from + batches_started++;
 	s->seen_at = uptime();
 	pid = fork();
 	if (pid == 0)
@@ -146,6 +148,15 @@ static void worker_ended(struct slot *s, int status)
 {
 	total_calls += s->calls;
 	batches_done++;
+	/* Only the worker runs its loop: more calls than drawn means some
+	 * other process did (docs/reliability.md: an open finding). A note,
+	 * not a failure, until it is understood: it depends on timing. */
+	if (s->calls > opt_batch) {
+		overcounted++;
+		printf("fuzz: NOTE batch %lu made %lu calls, not %lu: another process ran its loop\n",
+		       s->batch, s->calls, opt_batch);
+		print_ring(s);
+	}
 	if (status == FAIL_STATUS)
 		report_failure(s, s->why);
 	else if (status == -1 && s->killed_at) {
@@ -334,6 +345,8 @@ static void parse_args(int argc, char *argv[])
 			opt_seed = parse_num(v);
 		else if (strncmp(argv[i], "batch=", 6) == 0)
 			opt_batch = parse_num(v);
+		else if (strncmp(argv[i], "from=", 5) == 0)
+			opt_from = parse_num(v);
 		else if (strncmp(argv[i], "dir=", 4) == 0 && strlen(v) < sizeof(opt_dir))
 			strcpy(opt_dir, v);
 		else if (strncmp(argv[i], "concurrent=", 11) == 0)
@@ -374,8 +387,8 @@ int main(int argc, char *argv[])
 
 	t0 = uptime();
 	hung = run_batches();
-	printf("fuzz: %lu calls in %lu batches, %lu watchdog kills, %d ticks\n",
-	       total_calls, batches_done, watchdog_kills, uptime() - t0);
+	printf("fuzz: %lu calls in %lu batches, %lu watchdog kills, %lu batches over-counted, %d ticks\n",
+	       total_calls, batches_done, watchdog_kills, overcounted, uptime() - t0);
 	if (failures == 0)
 		printf("PASS fuzz_oracles\n");
 	else if (failures > MAX_FAIL_REPORTS)
