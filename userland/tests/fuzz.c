@@ -155,6 +155,8 @@ static void worker_ended(struct slot *s, int status)
 		overcounted++;
 		printf("fuzz: NOTE batch %lu made %lu calls, not %lu: another process ran its loop\n",
 		       s->batch, s->calls, opt_batch);
+		if (status != FAIL_STATUS && s->why[0])
+			printf("fuzz: NOTE and one of them failed an oracle: %s\n", s->why);
 		print_ring(s);
 	}
 	if (status == FAIL_STATUS)
