@@ -10,6 +10,7 @@
  *
  * Boot arguments (from QEMU's -append, /chosen/bootargs):
  *   init=/PATH     first program (default /init)
+ *   init.args=A,B  init's arguments after its name (argv[1], argv[2], ...)
  *   test=1         power off when init exits, with its status
  *   selftest=1     run the kernel's self-tests instead of init, power off
  *   mm.eager=1     sbrk allocates at once instead of lazily
@@ -415,7 +416,10 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	char init_path[BOOTARG_PATH_MAX];
 	if (!bootarg_get(&boot, "init", init_path, sizeof(init_path)))
 		strlcpy(init_path, "/init", sizeof(init_path));
-	proc_start_init(init_path);
+	static char init_args[128];
+	if (!bootarg_get(&boot, "init.args", init_args, sizeof(init_args)))
+		init_args[0] = '\0';
+	proc_start_init(init_path, init_args);
 	if (fail_on) {
 		/* After boot: init exists; its first faults are the first draws. */
 		printf("lazuli: fail.frame: failing %u%% of frame and heap allocations "

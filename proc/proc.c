@@ -87,8 +87,11 @@ void proc_first_run(void)
 	proc_user_trap_return();
 }
 
-void proc_start_init(const char *path)
+void proc_start_init(const char *path, char *args)
 {
+	char *argv[INIT_MAXARG + 2] = { (char *)path };
+	int argc = 1;
+
 	struct proc *p = proc_alloc();
 	if (!p)
 		panic("proc_start_init: no process slot");
@@ -101,8 +104,18 @@ void proc_start_init(const char *path)
 	p->ofile[1] = file_dup(p->ofile[0]);
 	p->ofile[2] = file_dup(p->ofile[0]);
 
-	char *argv[] = { (char *)path, NULL };
-	int err = exec_into(p, path, argv, 1);
+	/* Cut "a,b,c" in place into argv[1..]; empty words are skipped. */
+	for (char *s = args; s && *s && argc <= INIT_MAXARG; ) {
+		char *word = s;
+		while (*s && *s != ',')
+			s++;
+		if (*s)
+			*s++ = '\0';
+		if (*word)
+			argv[argc++] = word;
+	}
+	argv[argc] = NULL;
+	int err = exec_into(p, path, argv, argc);
 	if (err < 0)
 		panic("proc_start_init: cannot run %s (error %d)", path, err);
 	init_proc = p;

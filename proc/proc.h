@@ -138,7 +138,10 @@ void proc_lockup_check(uint64_t pc, uint64_t fp);
 
 /* Boot. */
 void proc_init(void);
-void proc_start_init(const char *path);   /* create the first process */
+/* Create the first process: path with argv { path, args... }, where args
+ * is a comma-separated list (init.args=; may be empty). Panics on failure. */
+#define INIT_MAXARG 8
+void proc_start_init(const char *path, char *args);
 void proc_scheduler(void) __attribute__((noreturn));
 void proc_set_test_mode(bool on);         /* power off when init exits */
 void proc_set_trace(bool on);             /* mm.trace=1 */

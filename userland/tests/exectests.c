@@ -272,6 +272,8 @@ static const struct program programs[] = {
 	{ "errnotest", ELSEWHERE, 0, 0, 0 },   /* testall, and the case errno */
 	{ "testall",   ELSEWHERE, 0, 0, 0 },
 	{ "elftest",   ELSEWHERE, 0, 0, 0 },   /* elftest_smp1/4 */
+	{ "fuzz",      ELSEWHERE, 0, 0, 0 },   /* fuzz_smp1/4 (docs/reliability.md) */
+	{ "stress",    ELSEWHERE, 0, 0, 0 },   /* stress_smp4 */
 	{ "lazytests", ELSEWHERE, 0, 0, 0 },   /* lazytests_smp1/4/... */
 	{ "lazyio",    ELSEWHERE, 0, 0, 0 },
 	{ "memtests",  ELSEWHERE, 0, 0, 0 },

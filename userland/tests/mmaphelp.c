@@ -36,6 +36,7 @@
 
 #define FILE_A      "/mm_a"
 #define FILE_B      "/mm_b"
+#define FILE_PIN    "/mm_pin"   /* keeps a kernel-heap page in use (outlives_close_unlink) */
 #define CHUNK       512            /* make_file's write size */
 #define RW          (PROT_READ | PROT_WRITE)
 #define FREE_HINT   0x3000000000UL /* user space nothing reserves */
