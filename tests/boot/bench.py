@@ -131,7 +131,7 @@ def lat_section(lat):
                           + " |"))
     hogs = ", ".join(f"-smp {smp}: {fmt(num(F, 'lat_hogs'))} hogs on {fmt(num(F, 'lat_harts'))} harts"
                      for smp, F in lat.items())
-    return f"""## Scheduling latency (issue 10, item 12)
+    return f"""## Scheduling latency
 
 `latbench` booted as init {LAT_BOOTS} times at each of `-smp 1` and `-smp 4`,
 taking turns, with `-m 512M`. It times {300} `sleep(1)` calls (one tick,
