@@ -23,6 +23,10 @@ timing). Inside the block:
 
 A block whose first checked line is not a command starts at the first
 console byte (the boot messages); the others start at the first prompt.
+A block with no "$" line at all is the output of a boot that runs a
+program as init (append="init=/prog test=1 ..."): it is compared with
+everything the console printed up to the power-off (or the first
+prompt), usually with "..." before and after the lines shown.
 Everywhere, "N frames free of M" is compared without its numbers (they
 follow the kernel image's size), and trailing spaces are ignored.
 
@@ -87,6 +91,16 @@ def replay(opts, block):
                   opts.get("append", ""))
     deadline = time.monotonic() + TIMEOUT
     try:
+        if not any(ln.startswith("$") for ln in block):
+            # A program run as init (init=... test=1): all it printed
+            # until the power-off, or until the shell's first prompt.
+            while guest.proc.poll() is None and PROMPT not in guest.text() \
+                    and time.monotonic() < deadline:
+                time.sleep(0.05)
+            guest.reader.join(1)
+            if guest.proc.poll() is None and PROMPT not in guest.text():
+                return None, "neither a power-off nor a prompt"
+            return guest.text(), 0
         pos = guest.wait_for(PROMPT, 0, deadline)
         if pos is None:
             return None, "no shell prompt"
@@ -106,24 +120,30 @@ def replay(opts, block):
         guest.kill()
 
 
-def compare(expected, actual):
-    """None when `actual` lines fit `expected` (with "..." gaps), else why."""
-    a = 0
-    gap = False
-    for e in expected:
-        if e.startswith("..."):
-            gap = True
-            continue
-        if gap:
-            while a < len(actual) and actual[a] != e:
-                a += 1
-            gap = False
+def compare(expected, actual, e=0, a=0):
+    """None when actual[a:] fits expected[e:] ("..." lines are gaps), else why."""
+    while e < len(expected):
+        if expected[e].startswith("..."):
+            rest = e + 1
+            while rest < len(expected) and expected[rest].startswith("..."):
+                rest += 1
+            if rest == len(expected):
+                return None
+            first_why = None
+            for i in range(a, len(actual)):
+                if actual[i] == expected[rest]:
+                    why = compare(expected, actual, rest + 1, i + 1)
+                    if why is None:
+                        return None
+                    first_why = first_why or why
+            return first_why or f"expected {expected[rest]!r}, the console never printed it"
         if a >= len(actual):
-            return f"expected {e!r}, the console printed no more"
-        if actual[a] != e:
-            return f"expected {e!r}, the console printed {actual[a]!r}"
+            return f"expected {expected[e]!r}, the console printed no more"
+        if actual[a] != expected[e]:
+            return f"expected {expected[e]!r}, the console printed {actual[a]!r}"
+        e += 1
         a += 1
-    if not gap and a < len(actual):
+    if a < len(actual):
         return f"the console printed {actual[a]!r} after the transcript's last line"
     return None
 
