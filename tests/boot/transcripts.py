@@ -63,7 +63,11 @@ def find_transcripts(paths):
             m = MARKER.match(line)
             if not m:
                 continue
-            opts = dict(kv.split("=", 1) for kv in shlex.split(m.group(1)))
+            try:
+                opts = dict(kv.split("=", 1) for kv in shlex.split(m.group(1)))
+            except ValueError:
+                found.append((path, i + 1, None, "the marker is not key=value words"))
+                continue
             if i + 1 >= len(lines) or not lines[i + 1].startswith("```"):
                 found.append((path, i + 1, None, "the marker is not followed by a ``` fence"))
                 continue
@@ -84,7 +88,11 @@ def normalise(line, vary):
 
 
 def replay(opts, block):
-    """Boot, type the block's commands; return (console text, None) or (None, why)."""
+    """Boot and type the block's commands.
+
+    Returns (console text, index where the transcript starts in it), or
+    (None, why) when the guest did not get that far.
+    """
     before = [c.strip() for c in opts.get("before", "").split(";") if c.strip()]
     commands = [ln[2:] for ln in block if ln.startswith("$ ")]
     guest = Guest(opts["kernel"], int(opts.get("smp", 1)), opts.get("mem", "128M"),
