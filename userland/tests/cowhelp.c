@@ -74,6 +74,20 @@ static uint64 __attribute__((unused)) region_new(uint64 pages)
 	return base;
 }
 
+/*
+ * The case's shared region: pages fresh pages, each filled with the
+ * owner's pattern. 0, or -1 when sbrk refused them.
+ */
+static int __attribute__((unused)) shared_new(uint64 pages)
+{
+	shared.pages = pages;
+	shared.base = region_new(pages);
+	if (!shared.base)
+		return -1;
+	fill_pages(shared.base, 0, pages, 0);
+	return 0;
+}
+
 /* Our heap as vmmap() sees it now (all zero if there is none). */
 static struct vmmap_entry __attribute__((unused)) heap_now(void)
 {

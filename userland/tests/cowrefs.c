@@ -127,10 +127,8 @@ static void __attribute__((noreturn)) owner(void)
 	close(ord.cmd[0][1]);
 	close(ord.cmd[1][1]);
 	close(ord.ack[0]);
-	shared.base = region_new(ORDER_PAGES);
-	if (!shared.base)
+	if (shared_new(ORDER_PAGES))
 		worker_fail("sbrk failed");
-	fill_pages(shared.base, 0, ORDER_PAGES, 0);
 	ord.cpid = fork();
 	if (ord.cpid < 0)
 		worker_fail("fork of C failed");
@@ -241,10 +239,8 @@ static int fork_exec(void)
 	long bad;
 	int err = 0;
 
-	shared.base = region_new(EXEC_PAGES);
-	if (!shared.base)
+	if (shared_new(EXEC_PAGES))
 		return fail("sbrk failed");
-	fill_pages(shared.base, 0, EXEC_PAGES, 0);
 	if (run_child(exec_child, &c) < 0)
 		err = fail("pipe or fork failed");
 	else if (c.status != 0 || strcmp(c.out, "cowexec\n") != 0)

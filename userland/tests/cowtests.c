@@ -96,11 +96,8 @@ static int fork_isolation(void)
 	struct child c;
 	long bad;
 
-	shared.pages = ISO_PAGES;
-	shared.base = region_new(ISO_PAGES);
-	if (!shared.base)
+	if (shared_new(ISO_PAGES))
 		return fail("sbrk failed");
-	fill_pages(shared.base, 0, ISO_PAGES, 0);
 	if (pipe(rep) < 0 || pipe(go) < 0)
 		return fail("pipe failed");
 	pid = fork();
@@ -171,11 +168,8 @@ static int fork_isolation_race(void)
 	int rep[2], pid, err = 0;
 	struct child c;
 
-	shared.pages = RACE_PAGES;
-	shared.base = region_new(RACE_PAGES);
-	if (!shared.base)
+	if (shared_new(RACE_PAGES))
 		return fail("sbrk failed");
-	fill_pages(shared.base, 0, RACE_PAGES, 0);
 	if (pipe(rep) < 0)
 		return fail("pipe failed");
 	pid = fork();
@@ -294,22 +288,16 @@ static int generations(void)
 	int err = 0;
 
 	pages = free0 * GEN_SHARE_PCT / 100;
-	shared.pages = pages - pages % GEN_PART_DIV;
-	shared.base = region_new(shared.pages);
-	if (!shared.base)
-		return fail("sbrk of %lu pages failed", shared.pages);
-	fill_pages(shared.base, 0, shared.pages, 0);
+	if (shared_new(pages - pages % GEN_PART_DIV))
+		return fail("sbrk of %lu pages failed", pages - pages % GEN_PART_DIV);
 	if (!cow) {
 		err = big_fork_refused();
 		brk_reset(mark);
 		if (err)
 			return err;
 		pages = free0 * GEN_NOCOW_PCT / 100;
-		shared.pages = pages - pages % GEN_PART_DIV;
-		shared.base = region_new(shared.pages);
-		if (!shared.base)
-			return fail("sbrk of %lu pages failed", shared.pages);
-		fill_pages(shared.base, 0, shared.pages, 0);
+		if (shared_new(pages - pages % GEN_PART_DIV))
+			return fail("sbrk of %lu pages failed", pages - pages % GEN_PART_DIV);
 	}
 	if (run_child(generation_one, &c) < 0)
 		err = fail("pipe or fork failed");
@@ -361,11 +349,8 @@ static int reader_shares(void)
 	uint64 mark = brk_now();
 	int err;
 
-	shared.pages = READER_PAGES;
-	shared.base = region_new(READER_PAGES);
-	if (!shared.base)
+	if (shared_new(READER_PAGES))
 		return fail("sbrk failed");
-	fill_pages(shared.base, 0, READER_PAGES, 0);
 	free_at_fork = free_now();
 	err = expect_clean(reader_child);
 	brk_reset(mark);
