@@ -165,23 +165,13 @@ static void race_child(void)
 static int fork_isolation_race(void)
 {
 	uint64 mark = brk_now(), free0 = free_now();
-	int rep[2], pid, err = 0;
+	int rep, pid, err = 0;
 	struct child c;
 
 	if (shared_new(RACE_PAGES))
 		return fail("sbrk failed");
-	if (pipe(rep) < 0)
-		return fail("pipe failed");
-	pid = fork();
-	if (pid < 0)
-		return fail("fork failed");
-	if (pid == 0) {
-		close(rep[0]);
-		report_fd = rep[1];
-		race_child();
-		exit(0);
-	}
-	close(rep[1]);
+	if ((rep = start_child(race_child, &pid)) < 0)
+		return fail("pipe or fork failed");
 	for (int r = 0; r < RACE_ROUNDS && !err; r++) {
 		long bad;
 
@@ -189,10 +179,7 @@ static int fork_isolation_race(void)
 		if ((bad = check_pages(shared.base, 0, RACE_PAGES, 20 + r)) >= 0)
 			err = fail("round %d: the parent's page %ld changed under it", r, bad);
 	}
-	memset(&c, 0, sizeof(c));
-	collect(rep[0], &c);
-	close(rep[0]);
-	c.status = wait_for(pid);
+	end_child(rep, pid, &c);
 	if (!err && c.status != 0)
 		err = fail("child: %s", c.why[0] ? c.why : "ended badly");
 	if (brk_reset(mark) == 0 && free_settled(free0) != free0 && !err)

@@ -297,32 +297,53 @@ static int __attribute__((unused)) wait_for(int pid)
 }
 
 /*
- * Run body in a child (exit(0) if it returns) and fill in c: its report
- * and its exit status. 0, or -1 when pipe or fork failed.
+ * Start body in a child (exit(0) if it returns) and go on beside it: the
+ * read end of its report, and its pid in *pid; -1 when pipe or fork
+ * failed. end_child() collects it.
  */
-static int __attribute__((unused)) run_child(void (*body)(void), struct child *c)
+static int __attribute__((unused)) start_child(void (*body)(void), int *pid)
 {
-	int fds[2], pid;
+	int fds[2];
 
-	memset(c, 0, sizeof(*c));
 	if (pipe(fds) < 0)
 		return -1;
-	pid = fork();
-	if (pid < 0) {
+	*pid = fork();
+	if (*pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
 		return -1;
 	}
-	if (pid == 0) {
+	if (*pid == 0) {
 		close(fds[0]);
 		report_fd = fds[1];
 		body();
 		exit(0);
 	}
 	close(fds[1]);
-	collect(fds[0], c);
-	close(fds[0]);
+	return fds[0];
+}
+
+/* Fill in c from a started child: its report (until it closes) and its exit status. */
+static void __attribute__((unused)) end_child(int fd, int pid, struct child *c)
+{
+	memset(c, 0, sizeof(*c));
+	collect(fd, c);
+	close(fd);
 	c->status = wait_for(pid);
+}
+
+/*
+ * Run body in a child and fill in c: its report and its exit status.
+ * 0, or -1 when pipe or fork failed.
+ */
+static int __attribute__((unused)) run_child(void (*body)(void), struct child *c)
+{
+	int fd, pid;
+
+	memset(c, 0, sizeof(*c));
+	if ((fd = start_child(body, &pid)) < 0)
+		return -1;
+	end_child(fd, pid, c);
 	return 0;
 }
 

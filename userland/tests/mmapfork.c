@@ -119,31 +119,18 @@ static void channel_child(void)
 static int channel(int touched)
 {
 	struct child c;
-	int rep[2], pid, err = 0;
+	int rep, pid, err = 0;
 
 	chan = (struct channel *)map(0, PAGE, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (!chan)
 		return fail("mmap failed");
 	if (touched)
 		chan->reply = 0;
-	if (pipe(rep) < 0)
-		return fail("pipe failed");
-	pid = fork();
-	if (pid < 0)
-		return fail("fork failed");
-	if (pid == 0) {
-		close(rep[0]);
-		report_fd = rep[1];
-		channel_child();
-		exit(0);
-	}
-	close(rep[1]);
+	if ((rep = start_child(channel_child, &pid)) < 0)
+		return fail("pipe or fork failed");
 	__sync_synchronize();
 	chan->go = CHAN_GO;   /* after the fork: only sharing carries it */
-	memset(&c, 0, sizeof(c));
-	collect(rep[0], &c);
-	close(rep[0]);
-	c.status = wait_for(pid);
+	end_child(rep, pid, &c);
 	__sync_synchronize();
 	if (c.status != 0)
 		err = fail("child: %s", c.why[0] ? c.why : "ended badly");
