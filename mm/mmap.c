@@ -339,6 +339,7 @@ int mm_protect(struct mm *mm, uint64_t va, uint64_t len, int prot)
 	}
 	if (changed)   /* some went down, or moved to parking: flush them all */
 		tlb_removed(&mm->tlb);
+	mm->stale_seen = false;   /* PTEs changed: a stale record means nothing now */
 	/* Put pieces back together, from the area before the range to the last in it. */
 	struct vm_area *a = va >= PAGE_SIZE ? vma_find(&mm->areas, va - 1) : NULL;
 	if (!a)

@@ -221,6 +221,26 @@ static void stale_record_forgotten_on_remap(void)
 	destroy_all_back(mm);
 }
 
+/*
+ * mprotect changes PTEs, so it too forgets the record: a loop that
+ * drops write and gives it back hits the same store at the same pc on a
+ * hart that faults from the cached read-only entry each time, and each
+ * of those faults is a fresh stale one, not a kernel bug.
+ */
+static void stale_record_forgotten_on_protect(void)
+{
+	sim_reset();
+	struct mm *mm = mm_with_area(PROT_READ | PROT_WRITE);
+	struct fault_report rep;
+	CHECK(mm_fault(mm, AREA, FAULT_WRITE, 0x2000, &rep) == FAULT_OK);
+	for (int round = 0; round < 3; round++) {
+		CHECK(mm_protect(mm, AREA, PAGE_SIZE, PROT_READ) == 0);
+		CHECK(mm_protect(mm, AREA, PAGE_SIZE, PROT_READ | PROT_WRITE) == 0);
+		CHECK(mm_fault(mm, AREA, FAULT_WRITE, 0x2000, &rep) == FAULT_STALE);
+	}
+	destroy_all_back(mm);
+}
+
 static void pte_forbids_what_area_allows(void)
 {
 	sim_reset();
@@ -900,6 +920,7 @@ int main(void)
 	RUN(map_rejects);
 	RUN(stale_then_repeat_is_a_bug);
 	RUN(stale_record_forgotten_on_remap);
+	RUN(stale_record_forgotten_on_protect);
 	RUN(pte_forbids_what_area_allows);
 	RUN(faultaround_stops_at_area_end);
 	RUN(faultaround_stops_at_mapped_page);
