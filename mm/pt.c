@@ -25,6 +25,19 @@ static pte_t *table(uint64_t pa)
 	return pa_to_kva(pa);
 }
 
+/*
+ * An entry of a table that may be growing on another hart right now: a
+ * walk that reads another process's table (ps, pmap) holds only its
+ * areas_lock for reading while that process's own faults add table
+ * pages under pt_lock. The acquire pairs with pt_walk's release, so a
+ * table page reached through a new entry is seen zeroed, not as it was
+ * before the allocator handed it out (RVWMO allows that otherwise).
+ */
+static pte_t table_entry(const pte_t *e)
+{
+	return __atomic_load_n(e, __ATOMIC_ACQUIRE);
+}
+
 /* Bytes covered by one entry of a table at `level`. */
 static uint64_t level_size(int level)
 {
@@ -36,10 +49,11 @@ pte_t *pt_walk(uint64_t root, uint64_t va, bool create)
 	pte_t *t = table(root);
 	for (int level = PT_LEVELS - 1; level > 0; level--) {
 		pte_t *e = &t[pt_index(va, level)];
-		if (*e & PTE_V) {
-			if (pte_is_leaf(*e))
+		pte_t v = table_entry(e);
+		if (v & PTE_V) {
+			if (pte_is_leaf(v))
 				return NULL;   /* inside a superpage: no level-0 entry */
-			t = table(pte_to_pa(*e));
+			t = table(pte_to_pa(v));
 			continue;
 		}
 		if (!create)
@@ -47,7 +61,8 @@ pte_t *pt_walk(uint64_t root, uint64_t va, bool create)
 		uint64_t pa = frame_alloc_zeroed(FRAME_PT);
 		if (!pa)
 			return NULL;
-		*e = pa_to_pte(pa) | PTE_V;
+		/* The zeroes are stored before the entry that leads to them. */
+		__atomic_store_n(e, pa_to_pte(pa) | PTE_V, __ATOMIC_RELEASE);
 		t = table(pa);
 	}
 	return &t[pt_index(va, 0)];
@@ -107,7 +122,7 @@ pte_t pt_lookup(uint64_t root, uint64_t va)
 {
 	pte_t *t = table(root);
 	for (int level = PT_LEVELS - 1; level >= 0; level--) {
-		pte_t e = t[pt_index(va, level)];
+		pte_t e = table_entry(&t[pt_index(va, level)]);
 		if (!(e & PTE_V))
 			return 0;
 		if (pte_is_leaf(e))
@@ -135,7 +150,7 @@ static int walk_at(struct pt_walker *w, pte_t *t, int level, uint64_t base,
 		uint64_t lo = base + i * span, hi = lo + span;
 		if (lo >= end)
 			break;
-		pte_t e = t[i];
+		pte_t e = table_entry(&t[i]);
 		if (!(e & PTE_V)) {
 			if (level == 0 && (e & PTE_PARKED) && w->parked) {
 				int err = w->leaf(w, &t[i], lo);
