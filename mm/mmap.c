@@ -378,7 +378,10 @@ struct truncate_walker {
 static void truncate_flush(struct truncate_walker *t)
 {
 	tlb_removed(&t->mm->tlb);
-	tlb_flush_harts(__atomic_load_n(&t->mm->tlb.loaded, __ATOMIC_ACQUIRE), 0, 0);
+	/* Failing would leave another hart a path to frames about to be freed. */
+	int err = tlb_flush_harts(__atomic_load_n(&t->mm->tlb.loaded, __ATOMIC_ACQUIRE), 0, 0);
+	if (err)
+		panic("truncate: remote TLB flush failed (%d)", err);
 	for (unsigned i = 0; i < t->n; i++)
 		frame_put(t->batch[i]);
 	t->n = 0;

@@ -8,6 +8,7 @@
 #include "arch/riscv/fdt.h"
 #include "arch/riscv/sbi.h"
 #include "arch/riscv/sv39.h"
+#include "arch/riscv/tlb.h"
 #include "lib/printf.h"
 
 #define HART_STACK_SIZE 16384
@@ -66,6 +67,16 @@ void hart_record(const struct boot_info *bi)
 void hart_start_others(void)
 {
 	uint64_t entry_pa = (uint64_t)_start_secondary - DIRECT_MAP_BASE;
+	/*
+	 * Truncating a mapped file must fence the harts that run its mappers
+	 * before the frames are freed (arch/riscv/tlb.h); without RFENCE no
+	 * other hart could be fenced, so none may run.
+	 */
+	if (nharts > 1 && !tlb_remote_present()) {
+		printf("lazuli: SBI has no RFENCE extension: running on hart %d alone\n",
+		       (int)this_hart_id());
+		return;
+	}
 	for (int i = 0; i < nharts; i++) {
 		int id = hart_ids[i];
 		if (id == this_hart_id())

@@ -47,8 +47,11 @@ void tlb_init(uint64_t kernel_root)
 		panic("tlb_init: called twice");
 	tlb_space_init(&kernel_space, kernel_root);
 	rfence_present = sbi_probe_extension(SBI_EXT_RFENCE);
-	if (!rfence_present)
-		printf("lazuli: SBI has no RFENCE extension; remote flushes will fail\n");
+}
+
+bool tlb_remote_present(void)
+{
+	return rfence_present;
 }
 
 void tlb_space_init(struct tlb_space *s, uint64_t root)

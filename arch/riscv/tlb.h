@@ -62,6 +62,9 @@ struct tlb_space {
  * for remote fences. Boot hart, once, before any tlb_switch. */
 void tlb_init(uint64_t kernel_root);
 
+/* Whether SBI can fence other harts (tlb_flush_harts); after tlb_init. */
+bool tlb_remote_present(void);
+
 /* Make s describe the page table at root, loaded nowhere. */
 void tlb_space_init(struct tlb_space *s, uint64_t root);
 
