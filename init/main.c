@@ -71,16 +71,28 @@ static bool bootarg_off(const char *key)
 	return bootarg_get(&boot, key, v, sizeof(v)) && strcmp(v, "0") == 0;
 }
 
+/* The largest values boot arguments take: a number (mm.faultaround=,
+ * lockup=, ...) and a size before its K or M (1 TiB of bytes). */
+#define BOOTARG_NUMBER_LIMIT 1000000
+#define BOOTARG_SIZE_LIMIT   (1ULL << 40)
+
+/* A decimal number from *c up to a separator or the end; false if none. */
+static bool parse_decimal(const char **c, uint64_t *out)
+{
+	const char *start = *c;
+	uint64_t n = 0;
+	for (; **c >= '0' && **c <= '9' && n < (1ULL << 58); (*c)++)
+		n = n * 10 + (uint64_t)(**c - '0');
+	*out = n;
+	return *c != start;
+}
+
 /* A size (bytes, or a number with K or M) into *out; false if v is not one. */
 static bool parse_size(const char *v, uint64_t *out)
 {
-	if (!v[0])
-		return false;
-	uint64_t n = 0;
 	const char *c = v;
-	for (; *c >= '0' && *c <= '9' && n < (1UL << 40); c++)
-		n = n * 10 + (uint64_t)(*c - '0');
-	if (c == v)
+	uint64_t n;
+	if (!parse_decimal(&c, &n) || n >= BOOTARG_SIZE_LIMIT)
 		return false;
 	if (*c == 'K' || *c == 'k')
 		n <<= 10, c++;
@@ -102,15 +114,11 @@ static bool bootarg_size(const char *key, uint64_t *out)
 /* A decimal number into *out; false if v is not one (or is huge). */
 static bool parse_uint(const char *v, unsigned *out)
 {
-	if (!v[0])
+	const char *c = v;
+	uint64_t n;
+	if (!parse_decimal(&c, &n) || *c || n > BOOTARG_NUMBER_LIMIT)
 		return false;
-	unsigned n = 0;
-	for (const char *c = v; *c; c++) {
-		if (*c < '0' || *c > '9' || n > 100000)
-			return false;
-		n = n * 10 + (unsigned)(*c - '0');
-	}
-	*out = n;
+	*out = (unsigned)n;
 	return true;
 }
 
@@ -237,17 +245,6 @@ static void check_bootargs(void)
 			       word, k->key, bootarg_form_text[k->form],
 			       k->choices ? " " : "", k->choices ? k->choices : "");
 	}
-}
-
-/* A decimal number from *c up to a separator or the end; false if none. */
-static bool parse_decimal(const char **c, uint64_t *out)
-{
-	const char *start = *c;
-	uint64_t n = 0;
-	for (; **c >= '0' && **c <= '9' && n < (1ULL << 58); (*c)++)
-		n = n * 10 + (uint64_t)(**c - '0');
-	*out = n;
-	return *c != start;
 }
 
 /*
