@@ -49,7 +49,7 @@ void proc_lockup_stamp(void)
 	h->lockup_warned = false;
 }
 
-void proc_lockup_check(uint64_t pc, uint64_t fp)
+void proc_lockup_check(uint64_t pc, uint64_t ra, uint64_t fp)
 {
 	struct hart *h = this_hart();
 	struct proc *p = h->proc;
@@ -59,7 +59,7 @@ void proc_lockup_check(uint64_t pc, uint64_t fp)
 	if (stuck < lockup_ms)
 		return;
 	h->lockup_warned = true;
-	warn_backtrace(pc, fp, "lockup: hart %d has run pid %d (%s) in the kernel for %lu s "
+	warn_backtrace(pc, ra, fp, "lockup: hart %d has run pid %d (%s) in the kernel for %lu s "
 		       "without scheduling", h->id, p->pid, p->name, stuck / 1000);
 }
 

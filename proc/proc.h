@@ -134,7 +134,7 @@ void proc_tick(bool advanced, bool from_user);
  * the lockup time without passing through its scheduler (proc/lockup.c).
  * Interrupt context; prints, never sleeps.
  */
-void proc_lockup_check(uint64_t pc, uint64_t fp);
+void proc_lockup_check(uint64_t pc, uint64_t ra, uint64_t fp);
 
 /* Boot. */
 void proc_init(void);

@@ -1,11 +1,10 @@
 /*
  * panic() and the backtrace.
  *
- * The kernel is built with frame pointers: in every frame, fp (s0) points
- * just above the saved return address (fp - 8) and the caller's fp
- * (fp - 16). We follow that chain and name each return address from the
- * symbol table that tools/ksyms.py writes into the .ksyms section after
- * linking.
+ * The kernel is built with frame pointers; unwind.c follows their chain
+ * (and the live ra of interrupted code) and we name each address from
+ * the symbol table that tools/ksyms.py writes into the .ksyms section
+ * after linking.
  *
  * A panic switches console output to an unlocked path (the lock may be
  * what is broken), stops the other harts' output by winning panic_owner,
@@ -18,6 +17,7 @@
 #include "arch/riscv/sbi.h"
 #include "arch/riscv/sv39.h"
 #include "arch/riscv/uart.h"
+#include "arch/riscv/unwind.h"
 #include "lib/printf.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
@@ -79,30 +79,31 @@ static void print_frame(int i, uint64_t pc)
 		printf("  #%d %p ?\n", i, (void *)pc);
 }
 
-static bool kernel_addr(uint64_t a)
+static bool frame_ok(uint64_t fp)
 {
-	return a >= DIRECT_MAP_BASE && (a & 7) == 0;
+	return fp - 16 >= DIRECT_MAP_BASE && fp > 16 && (fp & 7) == 0;
 }
 
-void backtrace(uint64_t pc, uint64_t fp)
+static uint64_t function_of(uint64_t pc)
 {
+	uint64_t off;
+	return ksym_lookup(pc, &off) ? pc - off : 0;
+}
+
+static const struct unwind_ops kernel_unwind = { frame_ok, function_of };
+
+void backtrace(uint64_t pc, uint64_t ra, uint64_t fp)
+{
+	uint64_t pcs[MAX_FRAMES];
+	int n = unwind(pc, ra, fp, pcs, MAX_FRAMES, &kernel_unwind);
 	printf("backtrace:\n");
-	print_frame(0, pc);
-	for (int i = 1; i < MAX_FRAMES && kernel_addr(fp) && kernel_addr(fp - 16); i++) {
-		uint64_t ra = ((uint64_t *)fp)[-1];
-		uint64_t prev = ((uint64_t *)fp)[-2];
-		if (!ra)
-			break;
-		print_frame(i, ra - 4);   /* the call instruction, not the return point */
-		if (prev <= fp)
-			break;            /* frames grow up the stack; anything else is garbage */
-		fp = prev;
-	}
+	for (int i = 0; i < n; i++)
+		print_frame(i, pcs[i]);
 }
 
 static struct spinlock warn_lock = SPINLOCK_INIT("warn");
 
-void warn_backtrace(uint64_t pc, uint64_t fp, const char *fmt, ...)
+void warn_backtrace(uint64_t pc, uint64_t ra, uint64_t fp, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -111,7 +112,7 @@ void warn_backtrace(uint64_t pc, uint64_t fp, const char *fmt, ...)
 	va_end(ap);
 	spin_lock(&warn_lock);
 	printf("%s\n", msg);
-	backtrace(pc, fp);
+	backtrace(pc, ra, fp);
 	spin_unlock(&warn_lock);
 }
 
@@ -143,7 +144,7 @@ void panic(const char *fmt, ...)
 	printf("\npanic: %s (hart %d)\n", msg, this_hart_id());
 	/* Frame #0 is the call of panic(); the walk goes on from its caller's frame. */
 	uint64_t fp = read_fp();
-	backtrace(((uint64_t *)fp)[-1] - 4, ((uint64_t *)fp)[-2]);
+	backtrace(((uint64_t *)fp)[-1] - 4, 0, ((uint64_t *)fp)[-2]);
 	sbi_shutdown(1);
 }
 
@@ -153,7 +154,7 @@ void kernel_stack_overflow(uint64_t sp)
 	printf("\npanic: kernel stack overflow (hart %d)\n", this_hart_id());
 	printf("  sp %p  sepc %p  stval %p\n", (void *)sp, (void *)csr_read(sepc),
 	       (void *)csr_read(stval));
-	backtrace(csr_read(sepc), read_fp());
+	backtrace(csr_read(sepc), 0, read_fp());
 	sbi_shutdown(1);
 }
 
@@ -163,6 +164,6 @@ void panic_trap(struct kframe *kf, const char *cause, uint64_t stval)
 	printf("\npanic: kernel %s (hart %d)\n", cause, this_hart_id());
 	printf("  sepc %p  stval %p  sstatus %p\n", (void *)kf->sepc, (void *)stval,
 	       (void *)kf->sstatus);
-	backtrace(kf->sepc, kf->regs[7]);   /* regs[7] is x8 = s0 = fp */
+	backtrace(kf->sepc, kf->regs[0], kf->regs[7]);   /* x1 = ra, x8 = s0 = fp */
 	sbi_shutdown(1);
 }

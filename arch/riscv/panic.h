@@ -12,16 +12,20 @@ void panic_trap(struct kframe *kf, const char *cause, uint64_t stval)
 /* A trap found the kernel stack overflowed into its guard (trap.S). */
 void kernel_stack_overflow(uint64_t sp) __attribute__((noreturn));
 
-/* Print the frame-pointer chain starting at fp, first reporting pc. */
-void backtrace(uint64_t pc, uint64_t fp);
+/*
+ * Print the stack from pc and the frame-pointer chain at fp; ra is the
+ * live return-address register of interrupted code, 0 when there is none
+ * (see unwind.h).
+ */
+void backtrace(uint64_t pc, uint64_t ra, uint64_t fp);
 
 /*
  * A warning with a backtrace, and the machine goes on: one line from fmt,
- * then the frame-pointer chain from pc and fp. Warnings from two harts
- * do not interleave.
+ * then the backtrace from pc, ra and fp. Warnings from two harts do not
+ * interleave.
  */
-void warn_backtrace(uint64_t pc, uint64_t fp, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void warn_backtrace(uint64_t pc, uint64_t ra, uint64_t fp, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* Name of the function containing pc, and pc's offset into it. */
 const char *ksym_lookup(uint64_t pc, uint64_t *offset);

@@ -99,7 +99,7 @@ static void interrupt(uint64_t code, struct kframe *kf)
 	bool from_user = kf == NULL;
 	if (code == IRQ_S_TIMER) {
 		if (!from_user)
-			proc_lockup_check(kf->sepc, kf->regs[7]);   /* regs[7] is s0 = fp */
+			proc_lockup_check(kf->sepc, kf->regs[0], kf->regs[7]);   /* ra, fp */
 		proc_tick(timer_intr(), from_user);
 	} else if (code == IRQ_S_EXT)
 		device_intr();

@@ -1,0 +1,34 @@
+/*
+ * The frame-pointer walk behind every backtrace, kept free of the kernel
+ * (no printing, no symbol table of its own) so that it runs on the host
+ * under the unit tests.
+ */
+#ifndef ARCH_RISCV_UNWIND_H
+#define ARCH_RISCV_UNWIND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct unwind_ops {
+	/* May the two words below fp (saved ra at fp-8, saved fp at fp-16) be read? */
+	bool (*frame_ok)(uint64_t fp);
+	/* The first address of the function holding pc, or 0 when unknown. */
+	uint64_t (*function_of)(uint64_t pc);
+};
+
+/*
+ * Fill pcs[0..max) with the code addresses of a stack, innermost first,
+ * and return how many. pc is where the code stands (frame #0); each
+ * later entry is a call instruction (return address - 4).
+ *
+ * ra is the live return-address register of interrupted code, or 0 when
+ * the caller has none (panic() walks its own stack). It matters when the
+ * interrupt lands where the frame chain does not yet (or no longer) name
+ * the caller: in a function's prologue before it sets fp, or in its
+ * epilogue after it restored fp. There the caller is only in ra, and a
+ * walk from fp alone would skip it.
+ */
+int unwind(uint64_t pc, uint64_t ra, uint64_t fp, uint64_t *pcs, int max,
+	   const struct unwind_ops *ops);
+
+#endif
