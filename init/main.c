@@ -137,6 +137,7 @@ enum bootarg_form {
 	BOOTARG_PATH,     /* an absolute path */
 	BOOTARG_CHOICE,   /* one of the words in `choices` */
 	BOOTARG_OWN,      /* checked by its own parser, which warns itself */
+	BOOTARG_TEXT,     /* any text */
 };
 
 static const struct bootarg_key {
@@ -145,6 +146,7 @@ static const struct bootarg_key {
 	const char       *choices;   /* BOOTARG_CHOICE: "a|b" */
 } bootarg_keys[] = {
 	{ "init",           BOOTARG_PATH,   0 },
+	{ "init.args",      BOOTARG_TEXT,   0 },
 	{ "test",           BOOTARG_SWITCH, 0 },
 	{ "selftest",       BOOTARG_SWITCH, 0 },
 	{ "mm.eager",       BOOTARG_SWITCH, 0 },
@@ -169,6 +171,7 @@ static const char *const bootarg_form_text[] = {
 	[BOOTARG_PATH]   = "a path starting with /",
 	[BOOTARG_CHOICE] = "one of",
 	[BOOTARG_OWN]    = "",
+	[BOOTARG_TEXT]   = "",
 };
 
 /* Is v one of the '|'-separated words of choices? */
@@ -196,6 +199,7 @@ static bool value_ok(const struct bootarg_key *k, const char *v)
 	case BOOTARG_PATH:   return v[0] == '/' && strlen(v) < BOOTARG_PATH_MAX;
 	case BOOTARG_CHOICE: return is_choice(v, k->choices);
 	case BOOTARG_OWN:    return true;
+	case BOOTARG_TEXT:   return true;
 	}
 	return false;
 }

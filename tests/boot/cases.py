@@ -186,7 +186,7 @@ CONSOLE = [
     # Unknown and malformed boot arguments: one warning line each, then a normal boot.
     dict(name="bootarg_warnings", smp=1, mem="128M",
          append="bogus=1 mm.trace=yes mm.eager mm.stack=lots test.copyfault=maybe mm.cow=0",
-         timeout=60,
+         timeout=60, bootarg_warnings=5,
          expect=[r'^lazuli: unknown boot argument "bogus=1", ignored$',
                  r'^lazuli: boot argument "mm.trace=yes": mm.trace must be 0 or 1, ignored$',
                  r'^lazuli: boot argument "mm.eager" needs a value \(mm.eager=...\), ignored$',

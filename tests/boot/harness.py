@@ -10,7 +10,10 @@ drives the shell over the serial line. Results come from three places:
     commands' expected output, QEMU's exit status;
   * a time-out, which fails the case with the tail of the output;
   * the lockup detector: a "lockup: hart ..." warning fails any case but
-    one that expects exactly that many (lockups=N).
+    one that expects exactly that many (lockups=N);
+  * boot-argument warnings: a boot argument the kernel ignored fails any
+    case but one that expects exactly that many (bootarg_warnings=N), so
+    a case cannot pass with an argument that did nothing.
 
 Each result is printed as "PASS boot/<case>/<name>" or
 "FAIL boot/<case>/<name>: why"; the last line is "N passed, N failed".
@@ -32,6 +35,8 @@ FIRMWARE = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 # The lockup detector's warning (proc/lockup.c): a failure in any case,
 # except one that says how many it expects (lockups=N).
 LOCKUP = re.compile(r"^lockup: hart \d+ has run pid \d+ \(\S+\) in the kernel", re.M)
+# init/main.c's check_bootargs: one line per boot argument it ignored.
+BOOTARG_WARNING = re.compile(r"^lazuli: (unknown )?boot argument .*, ignored$", re.M)
 RESULT = re.compile(r"^(PASS) (\S+)\s*$|^(FAIL) (\S+?):? (.*)$")
 PROMPT = "$ "
 EXIT_SKIP = 77   # meson test reads this status as SKIP
@@ -207,6 +212,11 @@ def run_case(c, kernel, results):
     if lockups or want_lockups:
         results.record(name, "lockup_warnings", lockups == want_lockups,
                        f"{lockups} lockup warnings, wanted {want_lockups}" + tail(text, 30))
+    ignored = len(BOOTARG_WARNING.findall(text))
+    want_ignored = c.get("bootarg_warnings", 0)
+    if ignored or want_ignored:
+        results.record(name, "bootarg_warnings", ignored == want_ignored,
+                       f"{ignored} boot arguments ignored, wanted {want_ignored}" + tail(text))
     if "exit" in c and status is not None:
         want = c["exit"]
         ok = status == want if want == 0 else status != 0

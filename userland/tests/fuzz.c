@@ -368,8 +368,9 @@ int main(int argc, char *argv[])
 	int inodes0 = 0, inodes1, hung, t0;
 
 	parse_args(argc, argv);
-	printf("fuzz: seed %lu calls %lu batch %lu workers %d (reproduce: ./lazuli fuzz --seed %lu --calls %lu)\n",
-	       opt_seed, opt_calls, opt_batch, opt_workers, opt_seed, opt_calls);
+	printf("fuzz: seed %lu calls %lu batch %lu workers %d (reproduce: ./lazuli fuzz --seed %lu "
+	       "--calls %lu --workers %d --from %lu)\n", opt_seed, opt_calls, opt_batch, opt_workers,
+	       opt_seed, opt_calls, opt_workers, opt_from);
 	slots = mmap(0, PAGE_ROUND(sizeof(struct slot) * MAX_WORKERS), PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (slots == MAP_FAILED) {
