@@ -11,7 +11,7 @@
  * worker may touch"): a path a call may create, change or remove is
  * always one of the scratch names or a pointer nothing can read; a pid
  * to kill is the worker's own child or none; a buffer the kernel may
- * write is the junk area, which unmapped pages bound on both sides.
+ * write is the junk area, which PROT_NONE pages bound on both sides.
  */
 
 #define PAGE          4096UL
@@ -58,8 +58,8 @@ static uint64 high_junk(uint64 v)
 
 /* What the worker set up for the generators (fuzz.c: worker_setup). */
 struct targets {
-	uint64 junk;          /* JUNK_PAGES of writable memory, unmapped around */
-	uint64 str_end;       /* the end of a page of 'a's, unmapped after it */
+	uint64 junk;          /* JUNK_PAGES of writable memory, PROT_NONE around */
+	uint64 str_end;       /* the end of a page of 'a's, PROT_NONE after it */
 	uint64 lazy;          /* sbrk'd pages nothing has touched yet */
 	uint64 cow;           /* a page shared copy-on-write with a child */
 	uint64 guard;         /* inside the stack's guard gap */
@@ -122,7 +122,7 @@ static uint64 gen_in_ptr(void)
 {
 	switch (below(10)) {
 	case 0:  return tg.junk + below(JUNK_PAGES * PAGE);    /* unaligned, may run off */
-	case 1:  return tg.str_end - 1 - below(64);           /* runs into unmapped */
+	case 1:  return tg.str_end - 1 - below(64);           /* runs into PROT_NONE */
 	case 2:  return tg.lazy + below(2) * PAGE + below(8);
 	case 3:  return tg.cow + below(64);
 	case 4:  return tg.text + below(64);

@@ -70,7 +70,7 @@ static int touches_own(uint64 addr, uint64 len)
 		{ tg.junk - PAGE, tg.junk + (JUNK_PAGES + 1) * PAGE },
 		{ tg.str_end - 2 * PAGE, tg.str_end + PAGE },
 		{ tg.cow, tg.cow + PAGE },
-		{ (uint64)slots, (uint64)slots + PAGE_ROUND(sizeof(struct slot) * MAX_WORKERS) },
+		{ (uint64)slots - PAGE, (uint64)slots + SLOTS_LEN + PAGE },   /* with its guards */
 	};
 
 	if (hi < addr || hi - addr > (1UL << 40))     /* wraps, or spans all */
@@ -209,14 +209,22 @@ static void worker_setup(int k)
 		if (map[i].kind == VMMAP_KIND_STACK)
 			stack_lo = map[i].start, tg.guard = map[i].start - map[i].guard / 2;
 
-	/* junk between two unmapped pages; a page of 'a's with nothing after */
+	/*
+	 * junk between two PROT_NONE pages; the copy-on-write page and a page
+	 * of 'a's with another after them. Guards, not holes: a mapping the
+	 * fuzzer makes without MAP_FIXED may land in a hole, and a copy that
+	 * runs off junk would then go on through it into whatever lies
+	 * beyond (once, the shared slots: reliability.md). Nothing the
+	 * fuzzer draws may unmap or re-protect the guards (touches_own).
+	 */
 	char *m = mmap(0, (JUNK_PAGES + 5) * PAGE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED)
 		oracle_fail("mmap of the targets failed");
-	munmap(m, PAGE);
-	munmap(m + (JUNK_PAGES + 1) * PAGE, PAGE);
-	munmap(m + (JUNK_PAGES + 4) * PAGE, PAGE);
+	if (mprotect(m, PAGE, PROT_NONE) < 0 ||
+	    mprotect(m + (JUNK_PAGES + 1) * PAGE, PAGE, PROT_NONE) < 0 ||
+	    mprotect(m + (JUNK_PAGES + 4) * PAGE, PAGE, PROT_NONE) < 0)
+		oracle_fail("mprotect of the guard pages failed");
 	tg.junk = (uint64)m + PAGE;
 	tg.cow = (uint64)m + (JUNK_PAGES + 2) * PAGE;
 	tg.str_end = (uint64)m + (JUNK_PAGES + 4) * PAGE;
