@@ -288,13 +288,21 @@ int proc_setpgid(int pid, int pgid)
 		pid = self->pid;
 	if (pgid == 0)
 		pgid = pid;
-	/* wait_lock keeps the parent links still while we look for pid. */
+	/*
+	 * wait_lock keeps the parent links still while we look for pid, and
+	 * keeps a zombie child from being reaped meanwhile. A zombie is still
+	 * the caller's child until wait() takes it (as POSIX has it), so it is
+	 * found: the shell's setpgid from both sides of a fork must not fail
+	 * on the parent's side when the child has already run to its exit,
+	 * or whether it fails (and so writes errno) depends on the harts'
+	 * timing. Its group no longer matters (Ctrl-C passes zombies by).
+	 */
 	spin_lock(&wait_lock);
 	for (struct proc *p = procs; p < &procs[NPROC]; p++) {
 		if (p != self && p->parent != self)
 			continue;
 		spin_lock(&p->lock);
-		if (p->pid == pid && p->state != P_UNUSED && p->state != P_ZOMBIE) {
+		if (p->pid == pid && p->state != P_UNUSED) {
 			p->pgid = pgid;
 			spin_unlock(&p->lock);
 			spin_unlock(&wait_lock);

@@ -79,7 +79,8 @@ int  proc_wait(uint64_t ustatus);
 int  proc_kill(int pid);
 /*
  * setpgid(pid, pgid): put process pid (0: the caller), which must be the
- * caller or a live child of it, in group pgid (0: its own pid). Returns 0,
+ * caller or a child of it not yet waited for (a zombie too: it is still a
+ * child), in group pgid (0: its own pid). Returns 0,
  * -EINVAL (pgid < 0 or pid < 0) or -ESRCH. Takes wait_lock, then p->lock.
  */
 int  proc_setpgid(int pid, int pgid);

@@ -6,8 +6,10 @@
  */
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
+#include "kernel/param.h"
 #include "user/user.h"
 #include "user/lazuli.h"
+#include "errno.h"
 #include "check.h"
 
 #define SELF          "/proctest"
@@ -16,6 +18,7 @@
 #define STATUS_DIRECT 42       /* status passed straight to exit() */
 #define LONG_SLEEP    1000     /* ticks: far longer than the test runs */
 #define NO_SUCH_PID   1000000
+#define ZOMBIE_TICKS  100      /* ticks to wait for a child to exit */
 
 static int pids[NCHILD];
 
@@ -379,6 +382,47 @@ static int kill_nobody(void)
 	return 0;
 }
 
+/* The state procinfo reports for pid, or 0 if there is no such process. */
+static int state_of(int pid)
+{
+	static struct procinfo info[NPROC];
+	int n = procinfo(info, NPROC);
+
+	for (int i = 0; i < n && i < NPROC; i++)
+		if (info[i].pid == pid)
+			return info[i].state;
+	return 0;
+}
+
+/*
+ * A child that has exited but is not yet waited for is still a child:
+ * setpgid finds it (the shell's parent-side setpgid after a fast child),
+ * and only once it is reaped is it no such process.
+ */
+static int setpgid_zombie_child(void)
+{
+	int pid, status;
+
+	pid = fork();
+	if (pid < 0)
+		return fail("fork failed");
+	if (pid == 0)
+		exit(0);
+	for (int t = 0; state_of(pid) != PROCINFO_ZOMBIE; t++) {
+		if (t == ZOMBIE_TICKS)
+			return fail("child %d not a zombie after %d ticks", pid, ZOMBIE_TICKS);
+		sleep(1);
+	}
+	if (setpgid(pid, pid) != 0)
+		return fail("setpgid of the zombie child %d failed (errno %d)", pid, errno);
+	if (wait(&status) != pid)
+		return fail("wait did not give the child %d", pid);
+	errno = 0;
+	if (setpgid(pid, pid) != -1 || errno != ESRCH)
+		return fail("setpgid of the reaped child %d: errno %d, wanted ESRCH", pid, errno);
+	return 0;
+}
+
 /* With every child reaped, wait returns -1 at once. */
 static int wait_no_children(void)
 {
@@ -404,6 +448,7 @@ int main(int argc, char *argv[])
 	run_case("orphan_reparent", orphan);
 	run_case("kill_sleeping", kill_sleeping);
 	run_case("kill_nobody", kill_nobody);
+	run_case("setpgid_zombie_child", setpgid_zombie_child);
 	run_case("long_calls_preempted", long_calls_preempted);
 	run_case("wait_no_children", wait_no_children);
 	return 0;
