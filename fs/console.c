@@ -15,6 +15,14 @@
  * Two keys act on processes, not on the line: ^C kills the foreground
  * process group (setfg; the shell names each job it waits for) and ^P
  * prints the process list, as xv6's procdump does.
+ *
+ * Only the group in front may read (POSIX's terminal foreground group):
+ * the job the shell waits for, or the shell itself at its prompt. A read
+ * from any other group gets -EIO, what POSIX gives a background reader
+ * that ignores SIGTTIN (lazuli has no signals to stop it with), so a
+ * background job cannot take the keys typed at the shell. Until someone
+ * calls setfg, or once the group in front has no live process, anyone
+ * may read (a program booted as init, a shell that died).
  */
 #include "arch/riscv/uart.h"
 #include "fs/console.h"
@@ -51,7 +59,8 @@ static struct {
 	uint32_t        r;                  /* [C] next byte to read */
 	uint32_t        w;                  /* [C] end of finished lines */
 	uint32_t        e;                  /* [C] end of the line being edited */
-	int             fg_pgid;            /* [C] the group ^C kills; 0: none */
+	int             intr_pgid;          /* [C] the group ^C kills; 0: none */
+	int             front_pgid;         /* [C] the group that may read; 0: any */
 } cons = { .lock = SPINLOCK_INIT("console") };
 
 /* One read call at a time: held from its look at the line to the drop. */
@@ -111,8 +120,8 @@ static int interrupt(struct echo *out)
 {
 	cons.e = cons.w;
 	out->text = "^C\n";
-	if (cons.fg_pgid != 0)
-		return cons.fg_pgid;
+	if (cons.intr_pgid != 0)
+		return cons.intr_pgid;
 	if (cons.e - cons.r < CONSOLE_BUF) {
 		cons.buf[cons.e++ % CONSOLE_BUF] = '\n';
 		finish_line();
@@ -186,10 +195,21 @@ int console_set_foreground(int pgid)
 {
 	if (pgid < 0)
 		return -EINVAL;
+	int front = pgid ? pgid : proc_pgid();
 	spin_lock(&cons.lock);
-	cons.fg_pgid = pgid;
+	cons.intr_pgid = pgid;
+	cons.front_pgid = front;
+	/* A reader waiting for a line may be in the background now: let it look. */
+	proc_wakeup(readers_chan());
 	spin_unlock(&cons.lock);
 	return 0;
+}
+
+/* May the calling process read? Caller holds cons.lock (then p->lock: the order is fixed). */
+static bool reader_in_front(void)
+{
+	int front = cons.front_pgid;
+	return front == 0 || front == proc_pgid() || !proc_group_alive(front);
 }
 
 /*
@@ -256,13 +276,20 @@ static long console_read(int minor, uint64_t udst, size_t n)
 	if (err)
 		return err;
 	spin_lock(&cons.lock);
-	while (cons.r == cons.w) {
-		if (proc_killed(proc_current())) {
-			spin_unlock(&cons.lock);
-			sleep_unlock(&cons_readers);
-			return -EINTR;
-		}
-		proc_sleep(readers_chan(), &cons.lock);
+	for (err = 0; !err && cons.r == cons.w; ) {
+		if (!reader_in_front())
+			err = -EIO;
+		else if (proc_killed(proc_current()))
+			err = -EINTR;
+		else
+			proc_sleep(readers_chan(), &cons.lock);
+	}
+	if (!err && !reader_in_front())
+		err = -EIO;   /* input was there at once: the same rule */
+	if (err) {
+		spin_unlock(&cons.lock);
+		sleep_unlock(&cons_readers);
+		return err;
 	}
 	size_t got = peek_line(bounce, n, &eof);
 	spin_unlock(&cons.lock);

@@ -25,8 +25,11 @@
 void console_init(void);
 
 /*
- * setfg(): make process group pgid the one ^C kills (0: none). Returns 0,
- * or -EINVAL for a negative pgid. Any process may call it.
+ * setfg(): put process group pgid in front of the console: it may read,
+ * and ^C kills it. pgid 0 puts the caller's own group in front with ^C
+ * killing nothing (the shell at its prompt). A read by a process of
+ * another group is -EIO. Returns 0, or -EINVAL for a negative pgid. Any
+ * process may call it.
  */
 int console_set_foreground(int pgid);
 

@@ -314,6 +314,27 @@ int proc_setpgid(int pid, int pgid)
 	return -ESRCH;
 }
 
+int proc_pgid(void)
+{
+	struct proc *p = proc_current();
+	spin_lock(&p->lock);
+	int pgid = p->pgid;
+	spin_unlock(&p->lock);
+	return pgid;
+}
+
+bool proc_group_alive(int pgid)
+{
+	for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+		spin_lock(&p->lock);
+		bool member = p->pgid == pgid && p->state != P_UNUSED && p->state != P_ZOMBIE;
+		spin_unlock(&p->lock);
+		if (member)
+			return true;
+	}
+	return false;
+}
+
 int proc_kill_group(int pgid)
 {
 	int killed = 0;

@@ -84,6 +84,10 @@ int  proc_kill(int pid);
  * -EINVAL (pgid < 0 or pid < 0) or -ESRCH. Takes wait_lock, then p->lock.
  */
 int  proc_setpgid(int pid, int pgid);
+/* The calling process's group. */
+int  proc_pgid(void);
+/* Has group pgid a process that has not exited? Only spinlocks (p->lock each). */
+bool proc_group_alive(int pgid);
 /*
  * Kill every live process of group pgid except init, as kill() does;
  * returns how many. Only spinlocks: callable from an interrupt (Ctrl-C).
@@ -130,7 +134,8 @@ void proc_user_trap_return(void) __attribute__((noreturn));
  */
 void proc_tick(bool advanced, bool from_user);
 /*
- * A tick that interrupted kernel code at pc with frame pointer fp: warn
+ * A tick that interrupted kernel code at pc, with return address ra and
+ * frame pointer fp (for the backtrace, arch/riscv/unwind.h): warn
  * (once per episode) when this hart has run a process in the kernel for
  * the lockup time without passing through its scheduler (proc/lockup.c).
  * Interrupt context; prints, never sleeps.

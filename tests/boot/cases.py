@@ -148,6 +148,12 @@ CONSOLE = [
         dict(name="ctrl_d_ends_shell", keys=CTRL_D, delay=0.2,
              expect=[r"init: sh exited with status 0, starting a new one"]),
         dict(name="new_shell_runs", cmd="echo again", expect=[r"^again$"]),
+        # Only the group in front reads the console: a background reader
+        # gets -1 (EIO) and the line typed next goes to the shell.
+        dict(name="background_reader", cmd="cat 2>/bgerr &", expect=[r"^\[\d+\]$"]),
+        dict(name="shell_keeps_keys", cmd="echo typed", expect=[r"^typed$"]),
+        dict(name="background_read_eio", cmd="sleep 5; cat /bgerr",
+             expect=[r"^cat: stdin: input/output error$"]),
     ]),
     # A pasted line longer than the console holds is refused with the bell,
     # not cut: the shell sees only what fitted, ending where the user ends it.

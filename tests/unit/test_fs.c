@@ -1414,6 +1414,53 @@ static bool test_pipe_fault_keeps_bytes(void)
 	return true;
 }
 
+/* setfg moves the front group from a sleeping reader: it wakes and gets EIO. */
+static void hook_setfg_away(void *chan)
+{
+	(void)chan;
+	shim_fs_proc.pgid = 5;
+	console_set_foreground(9);   /* group 9 in front now */
+	shim_fs_proc.pgid = 7;
+}
+
+/*
+ * Only the group in front reads: a background group's read is -EIO and
+ * leaves the line for the front; a reader the front moves away from
+ * wakes with -EIO; with the front group gone, or no setfg yet, anyone
+ * reads.
+ */
+static bool test_console_front(void)
+{
+	const struct device_ops *con = device_lookup(CONSOLE_MAJOR);
+	char buf[64];
+
+	shim_fs_proc.pgid = 5;
+	shim_fs_live_pgid = 5;
+	CHECK_EQ(console_set_foreground(0), 0);    /* group 5 (the shell) in front */
+	type("for the shell\n");
+	shim_fs_proc.pgid = 7;                     /* a background job */
+	CHECK_EQ(con->read(0, U(buf), sizeof(buf)), -EIO);
+	shim_fs_proc.pgid = 5;
+	CHECK_EQ(con->read(0, U(buf), sizeof(buf)), 14);
+	CHECK(memcmp(buf, "for the shell\n", 14) == 0, "the shell got its line");
+
+	shim_fs_proc.pgid = 7;                     /* waiting when the front moves to 9 */
+	CHECK_EQ(console_set_foreground(7), 0);
+	shim_fs_live_pgid = 9;
+	shim_fs_sleep_hook = hook_setfg_away;
+	CHECK_EQ(con->read(0, U(buf), sizeof(buf)), -EIO);
+	shim_fs_sleep_hook = NULL;
+
+	shim_fs_live_pgid = 0;                     /* group 9 is gone: anyone reads */
+	type("orphan\n");
+	CHECK_EQ(con->read(0, U(buf), sizeof(buf)), 7);
+
+	CHECK_EQ(console_set_foreground(-1), -EINVAL);
+	shim_fs_proc.pgid = 0;                     /* back to "no setfg yet" for the rest */
+	CHECK_EQ(console_set_foreground(0), 0);
+	return true;
+}
+
 /* The same for the console: the part of a line not copied stays for the next read. */
 static bool test_console_fault_keeps_bytes(void)
 {
@@ -1556,6 +1603,7 @@ static const struct {
 	{ "fs_trailing_slash",   test_trailing_slash },
 	{ "fs_devices",          test_devices },
 	{ "fs_console",          test_console },
+	{ "fs_console_front",    test_console_front },
 	{ "fs_pipebuf",          test_pipebuf },
 	{ "fs_pipe",             test_pipe },
 	{ "fs_image",            test_image },

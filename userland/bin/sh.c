@@ -28,9 +28,11 @@
  * Job control, when interactive: every pipeline run from the prompt gets a
  * process group of its own (setpgid, on both sides of the fork so neither
  * order loses), and the shell names the one it waits for as the console's
- * foreground group (setfg) until it is done. The console's ^C kills that
- * group, so the whole pipeline goes and the shell, in another group,
- * stays; at the prompt (no foreground group) ^C just gives a new prompt.
+ * foreground group (setfg) until it is done; then, and before its first
+ * prompt, its own group is in front (setfg(0)). The console's ^C kills
+ * the job's group, so the whole pipeline goes and the shell, in another
+ * group, stays; at the prompt ^C just gives a new prompt. Only the group
+ * in front reads the console: a background job's read fails (EIO).
  *
  * The line is split into tokens, parsed by recursive descent into a tree
  * of nodes, and the tree is run; nothing is allocated, so one line is
@@ -600,6 +602,8 @@ int main(int argc, char *argv[])
 	if (argc > 1)
 		redirect(argv[1], O_RDONLY, 0);
 	interactive = fstat(0, &st) == 0 && st.type == T_DEVICE;
+	if (job_control())
+		setfg(0);   /* the console reads for us: a background job gets -1 (EIO) */
 
 	while (read_line())
 		run_line(line);

@@ -189,6 +189,18 @@ bool proc_killed(struct proc *p)
 	return p->killed;
 }
 
+int shim_fs_live_pgid;
+
+int proc_pgid(void)
+{
+	return shim_fs_current ? shim_fs_current->pgid : 0;
+}
+
+bool proc_group_alive(int pgid)
+{
+	return pgid == shim_fs_live_pgid || pgid == proc_pgid();
+}
+
 /* The console's ^C and ^P: no process table here. */
 int proc_kill_group(int pgid)
 {

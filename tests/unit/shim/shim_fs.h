@@ -53,6 +53,8 @@ void shim_fs_set_bad_user(uintptr_t start, uintptr_t end);
 extern struct proc *shim_fs_current;
 /* The one process the test runs as; its killed flag is honoured. */
 extern struct proc shim_fs_proc;
+/* proc_group_alive: the caller's group, and this one (0: none), are alive. */
+extern int shim_fs_live_pgid;
 
 /*
  * Called by proc_sleep(chan, lk) with lk released; it must change
