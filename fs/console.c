@@ -21,8 +21,10 @@
  * from any other group gets -EIO, what POSIX gives a background reader
  * that ignores SIGTTIN (lazuli has no signals to stop it with), so a
  * background job cannot take the keys typed at the shell. Until someone
- * calls setfg, or once the group in front has no live process, anyone
- * may read (a program booted as init, a shell that died).
+ * calls setfg anyone may read (a program booted as init). When the group
+ * in front has no live process left (a job ended and the shell has not
+ * taken the front back yet), the group that put it there reads, and once
+ * that one is gone too, anyone (a shell that died).
  */
 #include "arch/riscv/uart.h"
 #include "fs/console.h"
@@ -61,6 +63,7 @@ static struct {
 	uint32_t        e;                  /* [C] end of the line being edited */
 	int             intr_pgid;          /* [C] the group ^C kills; 0: none */
 	int             front_pgid;         /* [C] the group that may read; 0: any */
+	int             owner_pgid;         /* [C] the group that put another in front */
 } cons = { .lock = SPINLOCK_INIT("console") };
 
 /* One read call at a time: held from its look at the line to the drop. */
@@ -195,10 +198,13 @@ int console_set_foreground(int pgid)
 {
 	if (pgid < 0)
 		return -EINVAL;
-	int front = pgid ? pgid : proc_pgid();
+	int caller = proc_pgid();
+	int front = pgid ? pgid : caller;
 	spin_lock(&cons.lock);
 	cons.intr_pgid = pgid;
 	cons.front_pgid = front;
+	if (caller != pgid)
+		cons.owner_pgid = caller;   /* a job's own setfg keeps the shell as owner */
 	/* A reader waiting for a line may be in the background now: let it look. */
 	proc_wakeup(readers_chan());
 	spin_unlock(&cons.lock);
@@ -208,8 +214,13 @@ int console_set_foreground(int pgid)
 /* May the calling process read? Caller holds cons.lock (then p->lock: the order is fixed). */
 static bool reader_in_front(void)
 {
-	int front = cons.front_pgid;
-	return front == 0 || front == proc_pgid() || !proc_group_alive(front);
+	int front = cons.front_pgid, mine = proc_pgid();
+	if (front == 0 || front == mine)
+		return true;
+	if (proc_group_alive(front))
+		return false;
+	int owner = cons.owner_pgid;
+	return owner == 0 || owner == mine || !proc_group_alive(owner);
 }
 
 /*

@@ -79,23 +79,58 @@ static void print_frame(int i, uint64_t pc)
 		printf("  #%d %p ?\n", i, (void *)pc);
 }
 
-static bool frame_ok(uint64_t fp)
+extern char _kernel_start[], _etext[], _kernel_end[];
+
+static bool in_text(uint64_t a)
 {
-	return fp - 16 >= DIRECT_MAP_BASE && fp > 16 && (fp & 7) == 0;
+	return a >= (uint64_t)_kernel_start && a < (uint64_t)_etext;
 }
 
 static uint64_t function_of(uint64_t pc)
 {
 	uint64_t off;
+	if (!in_text(pc))
+		return 0;
 	return ksym_lookup(pc, &off) ? pc - off : 0;
 }
 
-static const struct unwind_ops kernel_unwind = { frame_ok, function_of };
+/* A call ends at ra: c.jalr (rd is ra) at ra - 2, or jal/jalr with rd = ra at ra - 4. */
+static bool after_call(uint64_t ra)
+{
+	if ((ra & 1) || !in_text(ra - 4) || !in_text(ra - 1))
+		return false;
+	uint16_t hi = *(const uint16_t *)(ra - 2), lo = *(const uint16_t *)(ra - 4);
+	if ((hi & 0xf07f) == 0x9002 && (hi & 0x0f80) != 0)
+		return true;
+	uint32_t insn = (uint32_t)hi << 16 | lo;
+	uint32_t opcode = insn & 0x7f, rd = (insn >> 7) & 0x1f;
+	return (opcode == 0x6f || opcode == 0x67) && rd == 1;
+}
+
+/*
+ * The stack fp is on, which the walk may read: a kernel stack's mapped
+ * half of its slot, or the kernel image (boot and emergency stacks are
+ * in its .bss). Anything else (a smashed fp): none.
+ */
+static void stack_of(uint64_t fp, struct unwind_ops *ops)
+{
+	ops->stack_lo = ops->stack_hi = 0;
+	if (fp - 1 >= KSTACK_REGION) {
+		uint64_t slot = (fp - 1) & ~(KSTACK_SLOT_SIZE - 1);
+		ops->stack_lo = slot + KSTACK_GUARD_SIZE;
+		ops->stack_hi = slot + KSTACK_SLOT_SIZE;
+	} else if (fp > (uint64_t)_kernel_start && fp <= (uint64_t)_kernel_end) {
+		ops->stack_lo = (uint64_t)_kernel_start;
+		ops->stack_hi = (uint64_t)_kernel_end;
+	}
+}
 
 void backtrace(uint64_t pc, uint64_t ra, uint64_t fp)
 {
 	uint64_t pcs[MAX_FRAMES];
-	int n = unwind(pc, ra, fp, pcs, MAX_FRAMES, &kernel_unwind);
+	struct unwind_ops ops = { .function_of = function_of, .after_call = after_call };
+	stack_of(fp, &ops);
+	int n = unwind(pc, ra, fp, pcs, MAX_FRAMES, &ops);
 	printf("backtrace:\n");
 	for (int i = 0; i < n; i++)
 		print_frame(i, pcs[i]);
@@ -127,9 +162,15 @@ static void panic_enter(void)
 	irq_disable();
 	int expected = -1;
 	if (!__atomic_compare_exchange_n(&panic_owner, &expected, this_hart_id(),
-					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		if (expected == this_hart_id()) {   /* we faulted while reporting */
+			static const char msg[] = "\npanic: a fault while reporting the panic above\n";
+			uart_write_unlocked(msg, sizeof(msg) - 1);
+			sbi_shutdown(1);
+		}
 		for (;;)
 			wfi();
+	}
 	printf_set_sink(unlocked_sink);
 }
 
@@ -148,13 +189,13 @@ void panic(const char *fmt, ...)
 	sbi_shutdown(1);
 }
 
-void kernel_stack_overflow(uint64_t sp)
+void kernel_stack_overflow(uint64_t sp, uint64_t ra, uint64_t fp)
 {
 	panic_enter();
 	printf("\npanic: kernel stack overflow (hart %d)\n", this_hart_id());
 	printf("  sp %p  sepc %p  stval %p\n", (void *)sp, (void *)csr_read(sepc),
 	       (void *)csr_read(stval));
-	backtrace(csr_read(sepc), 0, read_fp());
+	backtrace(csr_read(sepc), ra, fp);
 	sbi_shutdown(1);
 }
 

@@ -9,8 +9,11 @@
 void panic_trap(struct kframe *kf, const char *cause, uint64_t stval)
 	__attribute__((noreturn));
 
-/* A trap found the kernel stack overflowed into its guard (trap.S). */
-void kernel_stack_overflow(uint64_t sp) __attribute__((noreturn));
+/*
+ * A trap found the kernel stack overflowed into its guard (trap.S); sp,
+ * ra and fp are the overflowed code's.
+ */
+void kernel_stack_overflow(uint64_t sp, uint64_t ra, uint64_t fp) __attribute__((noreturn));
 
 /*
  * Print the stack from pc and the frame-pointer chain at fp; ra is the

@@ -191,7 +191,9 @@ from_kernel:
 
 stack_overflow:
 	csrrw	t0, sscratch, zero
-	mv	a0, sp                  /* the overflowed sp, for the report */
+	mv	a0, sp                  /* the overflowed sp, ra and fp, for the report */
+	mv	a1, ra
+	mv	a2, s0
 	ld	sp, HART_EMERG_STACK(tp)
 	call	kernel_stack_overflow   /* panics */
 2:	j	2b

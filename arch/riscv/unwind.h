@@ -10,10 +10,17 @@
 #include <stdint.h>
 
 struct unwind_ops {
-	/* May the two words below fp (saved ra at fp-8, saved fp at fp-16) be read? */
-	bool (*frame_ok)(uint64_t fp);
-	/* The first address of the function holding pc, or 0 when unknown. */
+	/* The first address of the function holding pc, or 0 when pc is not code. */
 	uint64_t (*function_of)(uint64_t pc);
+	/* Does a call instruction (jal or jalr writing ra) end just before ra? */
+	bool (*after_call)(uint64_t ra);
+	/*
+	 * The stack the walk may read: [stack_lo, stack_hi). A frame's two
+	 * words (fp - 16, fp - 8) must lie inside, so a smashed chain can
+	 * never lead the walk to memory that is not there (a guard page,
+	 * device memory) while it reports a panic.
+	 */
+	uint64_t stack_lo, stack_hi;
 };
 
 /*

@@ -1414,29 +1414,30 @@ static bool test_pipe_fault_keeps_bytes(void)
 	return true;
 }
 
-/* setfg moves the front group from a sleeping reader: it wakes and gets EIO. */
+/* The shell (group 5) puts group 9 in front while a reader of group 7 sleeps. */
 static void hook_setfg_away(void *chan)
 {
 	(void)chan;
 	shim_fs_proc.pgid = 5;
-	console_set_foreground(9);   /* group 9 in front now */
+	console_set_foreground(9);
 	shim_fs_proc.pgid = 7;
 }
 
 /*
  * Only the group in front reads: a background group's read is -EIO and
  * leaves the line for the front; a reader the front moves away from
- * wakes with -EIO; with the front group gone, or no setfg yet, anyone
- * reads.
+ * wakes with -EIO; when the group in front is gone, the group that put
+ * it there reads, and when that one is gone too, anyone; with no setfg
+ * yet, anyone.
  */
 static bool test_console_front(void)
 {
 	const struct device_ops *con = device_lookup(CONSOLE_MAJOR);
 	char buf[64];
 
-	shim_fs_proc.pgid = 5;
+	shim_fs_proc.pgid = 5;                     /* the shell, at its prompt */
 	shim_fs_live_pgid = 5;
-	CHECK_EQ(console_set_foreground(0), 0);    /* group 5 (the shell) in front */
+	CHECK_EQ(console_set_foreground(0), 0);
 	type("for the shell\n");
 	shim_fs_proc.pgid = 7;                     /* a background job */
 	CHECK_EQ(con->read(0, U(buf), sizeof(buf)), -EIO);
@@ -1444,16 +1445,29 @@ static bool test_console_front(void)
 	CHECK_EQ(con->read(0, U(buf), sizeof(buf)), 14);
 	CHECK(memcmp(buf, "for the shell\n", 14) == 0, "the shell got its line");
 
-	shim_fs_proc.pgid = 7;                     /* waiting when the front moves to 9 */
+	shim_fs_proc.pgid = 7;                     /* group 7 in front, waiting for a line */
 	CHECK_EQ(console_set_foreground(7), 0);
-	shim_fs_live_pgid = 9;
+	shim_fs_live_pgid = 9;                     /* while it sleeps, the shell names 9 */
 	shim_fs_sleep_hook = hook_setfg_away;
 	CHECK_EQ(con->read(0, U(buf), sizeof(buf)), -EIO);
 	shim_fs_sleep_hook = NULL;
 
-	shim_fs_live_pgid = 0;                     /* group 9 is gone: anyone reads */
-	type("orphan\n");
-	CHECK_EQ(con->read(0, U(buf), sizeof(buf)), 7);
+	/* Group 9 ended; the shell (5), who named it, lives: only 5 reads. */
+	shim_fs_live_pgid = 5;
+	type("typed ahead\n");
+	CHECK_EQ(con->read(0, U(buf), sizeof(buf)), -EIO);   /* group 7, the caller */
+	shim_fs_proc.pgid = 5;
+	CHECK_EQ(con->read(0, U(buf), sizeof(buf)), 12);
+
+	/* A job's own setfg (the shell's child does it too) keeps 5 the owner. */
+	CHECK_EQ(console_set_foreground(0), 0);
+	shim_fs_proc.pgid = 6;
+	CHECK_EQ(console_set_foreground(6), 0);
+	type("more\n");
+	shim_fs_proc.pgid = 8;                     /* job 6 ended; 8 is in the background */
+	CHECK_EQ(con->read(0, U(buf), sizeof(buf)), -EIO);
+	shim_fs_live_pgid = 0;                     /* the shell is gone too: anyone reads */
+	CHECK_EQ(con->read(0, U(buf), sizeof(buf)), 5);
 
 	CHECK_EQ(console_set_foreground(-1), -EINVAL);
 	shim_fs_proc.pgid = 0;                     /* back to "no setfg yet" for the rest */

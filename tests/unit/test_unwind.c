@@ -18,12 +18,9 @@
 #define SPIN_RET   (SPIN + 0x20)       /* return address of spin's call of timer */
 #define FIRST_RET  (FIRST_RUN + 0x10)  /* return address of first_run's call of spin */
 
-static uint64_t stack[64];
+#define HALF_CALL  (TIMER + 0x2c)       /* ra between a call's auipc and its jalr */
 
-static bool frame_ok(uint64_t fp)
-{
-	return fp >= (uint64_t)&stack[2] && fp <= (uint64_t)&stack[64] && fp % 8 == 0;
-}
+static uint64_t stack[64];
 
 static uint64_t function_of(uint64_t pc)
 {
@@ -32,7 +29,13 @@ static uint64_t function_of(uint64_t pc)
 	return pc & ~(uint64_t)0xfff;
 }
 
-static const struct unwind_ops ops = { frame_ok, function_of };
+/* Every return address of the made-up code follows a call, but HALF_CALL. */
+static bool after_call(uint64_t ra)
+{
+	return function_of(ra - 4) != 0 && ra != HALF_CALL;
+}
+
+static struct unwind_ops ops = { .function_of = function_of, .after_call = after_call };
 
 /* Frame pointers of first_run and spin (and timer, once its prologue ran). */
 static uint64_t fp_first, fp_spin, fp_timer;
@@ -40,6 +43,8 @@ static uint64_t fp_first, fp_spin, fp_timer;
 static void build_stack(void)
 {
 	memset(stack, 0, sizeof(stack));
+	ops.stack_lo = (uint64_t)&stack[0];
+	ops.stack_hi = (uint64_t)&stack[64];
 	fp_first = (uint64_t)&stack[64];
 	stack[63] = FIRST_RUN;          /* a new process's context: ra = the function itself */
 	stack[62] = 0;                  /* fp = 0: the bottom */
@@ -54,8 +59,8 @@ static void build_stack(void)
 static int walk(uint64_t pc, uint64_t ra, uint64_t fp, uint64_t *pcs)
 {
 	build_stack();
-	int n = unwind(pc, ra, fp == 1 ? fp_spin : fp == 2 ? fp_timer : fp, pcs, 16, &ops);
-	return n;
+	uint64_t at = fp == 1 ? fp_spin : fp == 2 ? fp_timer : fp == 3 ? fp_first : fp;
+	return unwind(pc, ra, at, pcs, 16, &ops);
 }
 
 /* The tick lands on timer's first instruction: fp is still spin's. */
@@ -112,7 +117,7 @@ static void no_ra(void)
 static void bottom_of_new_stack(void)
 {
 	uint64_t pcs[16];
-	int n = walk(FIRST_RUN + 0x20, 0, fp_first, pcs);
+	int n = walk(FIRST_RUN + 0x20, 0, 3, pcs);
 	CHECK(n == 1);
 }
 
@@ -130,6 +135,39 @@ static void bad_fp(void)
 {
 	uint64_t pcs[16];
 	int n = walk(TIMER, SPIN_RET, 0x10, pcs);
+	CHECK(n == 2);
+	CHECK(pcs[1] == SPIN_RET - 4);
+}
+
+/* In an epilogue, fp restored to spin's but ra not used yet: spin is named once. */
+static void caller_in_ra_in_epilogue(void)
+{
+	uint64_t pcs[16];
+	int n = walk(TIMER + 0x40, SPIN_RET, 1, pcs);
+	CHECK(n == 3);
+	CHECK(pcs[1] == SPIN_RET - 4);
+	CHECK(pcs[2] == FIRST_RET - 4);
+}
+
+/* Between a call's auipc and jalr, ra is half an address: not a caller. */
+static void half_call_ignored(void)
+{
+	uint64_t pcs[16];
+	int n = walk(SPIN + 0x30, HALF_CALL, 1, pcs);
+	CHECK(n == 2);
+	CHECK(pcs[1] == FIRST_RET - 4);
+}
+
+/* The walk reads only the stack it was given: a chain leaving it ends. */
+static void stays_on_its_stack(void)
+{
+	uint64_t pcs[16];
+	build_stack();
+	ops.stack_hi = (uint64_t)&stack[59];     /* spin's frame words are off limits */
+	int n = unwind(TIMER + 8, 0, fp_timer, pcs, 16, &ops);
+	CHECK(n == 2);                           /* timer, spin; not first_run's call */
+	ops.stack_lo = ops.stack_hi = 0;         /* no stack at all: pc and ra only */
+	n = unwind(TIMER, SPIN_RET, fp_spin, pcs, 16, &ops);
 	CHECK(n == 2);
 	CHECK(pcs[1] == SPIN_RET - 4);
 }
@@ -164,6 +202,9 @@ int main(void)
 	RUN(bottom_of_new_stack);
 	RUN(ra_outside_code);
 	RUN(bad_fp);
+	RUN(caller_in_ra_in_epilogue);
+	RUN(half_call_ignored);
+	RUN(stays_on_its_stack);
 	RUN(looping_chain);
 	RUN(bounded);
 	return CHECK_EXIT();

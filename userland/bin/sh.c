@@ -455,6 +455,7 @@ static int run_list(struct node *list)
 			status = run_builtin(p);
 			continue;
 		}
+		int jc = job_control();   /* asked here: in the child getpid() differs */
 		pid = fork();
 		if (pid < 0) {
 			fprintf(2, "sh: fork failed\n");
@@ -462,11 +463,15 @@ static int run_list(struct node *list)
 			continue;
 		}
 		if (pid == 0) {
-			if (job_control())
+			/* The same calls as the parent's below: whichever runs first wins. */
+			if (jc) {
 				setpgid(0, 0);
+				if (!item->background)
+					setfg(getpid());
+			}
 			run_pipeline(p);
 		}
-		if (job_control())
+		if (jc)
 			setpgid(pid, pid);
 		if (item->background) {
 			if (interactive)
