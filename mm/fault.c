@@ -304,7 +304,7 @@ enum fault_result mm_unshare(struct mm *mm, struct vm_area *a, uint64_t va,
 	spin_unlock(&mm->pt_lock);
 	frame_put(old);   /* this mm's share of the old frame */
 	/* The old translation, to another frame, must not outlive this. */
-	tlb_removed(&mm->tlb);
+	tlb_removed_page(&mm->tlb, va);
 	*rule = (pte & PTE_ZERO) ? "new page" : "cow copy";
 	return FAULT_OK;
 }

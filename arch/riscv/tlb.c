@@ -126,6 +126,22 @@ void tlb_removed(struct tlb_space *s)
 	irq_pop_off();
 }
 
+void tlb_removed_page(struct tlb_space *s, uint64_t va)
+{
+	uint64_t gen = __atomic_add_fetch(&s->gen, 1, __ATOMIC_ACQ_REL);
+	irq_push_off();
+	struct tlb_hart *h = &tlb_harts[this_hart_id()];
+	if (h->space == s) {
+		/* Up to date but for this removal: the page is all there is to forget. */
+		if (h->gen + 1 == gen)
+			sfence_vma_addr(va);
+		else
+			sfence_vma_all();
+		h->gen = gen;
+	}
+	irq_pop_off();
+}
+
 bool tlb_loaded_here(const struct tlb_space *s)
 {
 	const struct tlb_space *want = s ? s : &kernel_space;

@@ -83,6 +83,15 @@ void tlb_switch(struct tlb_space *s);
  */
 void tlb_removed(struct tlb_space *s);
 
+/*
+ * The same for one leaf PTE at va, no table page freed: here only that
+ * page is flushed (sfence.vma va), unless this hart had not flushed for
+ * an earlier removal (then everything, as tlb_removed). A copy-on-write
+ * copy or a zero page replaced needs no more, and keeps the rest of the
+ * TLB (QEMU drops its whole software TLB on a full flush).
+ */
+void tlb_removed_page(struct tlb_space *s, uint64_t va);
+
 /* Is s (NULL: the kernel's table) in this hart's satp? */
 bool tlb_loaded_here(const struct tlb_space *s);
 

@@ -381,7 +381,7 @@ the parent's first write to each page is a "cow reuse" fault,
 {fmt(num(C, "fork_16m_rewrite_ns_per_page"))} ns a page, where a plain
 rewrite costs {fmt(num(C, "retouch_ns_per_page"))} ns; a child's first write to each shared page
 is a "cow copy", {fmt(num(C, "fork_16m_child_write_ns_per_page"))} ns a page (a frame, a 4 KiB copy and a
-whole-TLB flush each).
+one-page TLB flush each).
 
 **fork + exec from the shell.** The real `/sh` runs a script of `echo`
 lines with its output to a file; what one line costs is the time of that

@@ -417,6 +417,37 @@ static void fork_copies_with_cow_off(void)
 }
 
 /* Copy-on-write: fork shares, the first write copies, the last sharer reuses. */
+/*
+ * A copy-on-write copy changes one leaf: with the space loaded and up to
+ * date here, only that page is flushed, and gen moves for other harts;
+ * a hart behind on an earlier removal flushes everything.
+ */
+static void cow_copy_flushes_one_page(void)
+{
+	sim_reset();
+	struct mm *parent = fork_parent();
+	struct mm *child = mm_fork(parent);
+	CHECK(child != NULL);
+	struct fault_report rep;
+	mm_activate(child);
+	unsigned all = shim_tlb_flushes_all, pages = shim_tlb_flushes_page;
+	uint64_t gen = child->tlb.gen;
+	CHECK(mm_fault(child, AREA + 3 * PAGE_SIZE + 5, FAULT_WRITE, 0, &rep) == FAULT_OK);
+	CHECK(!strcmp(rep.rule, "cow copy"));
+	CHECK(shim_tlb_flushes_all == all && shim_tlb_flushes_page == pages + 1);
+	CHECK(shim_tlb_last_page == AREA + 3 * PAGE_SIZE && child->tlb.gen == gen + 1);
+	mm_activate(NULL);
+	child->tlb.gen++;   /* a removal this hart has not flushed for */
+	mm_activate(child);   /* (the switch flushes all and catches up) */
+	child->tlb.gen++;     /* and one more, behind its back */
+	all = shim_tlb_flushes_all;
+	CHECK(mm_fault(child, AREA + 6 * PAGE_SIZE, FAULT_WRITE, 0, &rep) == FAULT_OK);
+	CHECK(shim_tlb_flushes_all == all + 1);
+	mm_activate(NULL);
+	mm_destroy(child);
+	destroy_all_back(parent);
+}
+
 static void fork_shares_copy_on_write(void)
 {
 	sim_reset();
@@ -930,6 +961,7 @@ int main(void)
 	RUN(brk_eager_rolls_back_when_memory_runs_out);
 	RUN(fork_copies_with_cow_off);
 	RUN(fork_shares_copy_on_write);
+	RUN(cow_copy_flushes_one_page);
 	RUN(mm_write_after_fork_copies_readonly);
 	RUN(untouched_excludes_zero_pages);
 	RUN(zero_page_read_then_write);

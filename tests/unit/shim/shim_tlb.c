@@ -90,6 +90,20 @@ void tlb_removed(struct tlb_space *s)
 	}
 }
 
+void tlb_removed_page(struct tlb_space *s, uint64_t va)
+{
+	s->gen++;
+	if (loaded == s) {
+		if (loaded_gen + 1 == s->gen) {
+			shim_tlb_flushes_page++;
+			shim_tlb_last_page = va;
+		} else {
+			shim_tlb_flushes_all++;
+		}
+		loaded_gen = s->gen;
+	}
+}
+
 bool tlb_loaded_here(const struct tlb_space *s)
 {
 	return loaded == (s ? s : &kernel_space);
