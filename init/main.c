@@ -420,13 +420,15 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	static char init_args[128];
 	if (!bootarg_get(&boot, "init.args", init_args, sizeof(init_args)))
 		init_args[0] = '\0';
-	proc_start_init(init_path, init_args);
+	proc_make_init(init_path, init_args);
 	if (fail_on) {
-		/* After boot: init exists; its first faults are the first draws. */
+		/* After boot: init exists, and has not run (other harts are
+		 * scheduling already); its first faults are the first draws. */
 		printf("lazuli: fail.frame: failing %u%% of frame and heap allocations "
 		       "(seed %lu)\n", fail_pct, fail_seed);
 		frame_fail_percent(fail_pct, fail_seed);
 	}
+	proc_run_init();
 	proc_scheduler();
 }
 

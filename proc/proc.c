@@ -87,20 +87,20 @@ void proc_first_run(void)
 	proc_user_trap_return();
 }
 
-void proc_start_init(const char *path, char *args)
+void proc_make_init(const char *path, char *args)
 {
 	char *argv[INIT_MAXARG + 2] = { (char *)path };
 	int argc = 1;
 
 	struct proc *p = proc_alloc();
 	if (!p)
-		panic("proc_start_init: no process slot");
+		panic("proc_make_init: no process slot");
 	spin_unlock(&p->lock);   /* P_USED: the scheduler passes it by */
 
 	p->cwd = fs_root();
 	p->ofile[0] = fs_open_console();
 	if (!p->ofile[0])
-		panic("proc_start_init: cannot open the console");
+		panic("proc_make_init: cannot open the console");
 	p->ofile[1] = file_dup(p->ofile[0]);
 	p->ofile[2] = file_dup(p->ofile[0]);
 
@@ -117,12 +117,18 @@ void proc_start_init(const char *path, char *args)
 	argv[argc] = NULL;
 	int err = exec_into(p, path, argv, argc);
 	if (err < 0)
-		panic("proc_start_init: cannot run %s (error %d)", path, err);
+		panic("proc_make_init: cannot run %s (error %d)", path, err);
 	init_proc = p;
 	spin_lock(&p->lock);
 	p->pgid = p->pid;
-	p->state = P_RUNNABLE;
-	spin_unlock(&p->lock);
+	spin_unlock(&p->lock);   /* still P_USED: proc_run_init lets it run */
+}
+
+void proc_run_init(void)
+{
+	spin_lock(&init_proc->lock);
+	init_proc->state = P_RUNNABLE;
+	spin_unlock(&init_proc->lock);
 }
 
 int proc_fork(void)

@@ -144,10 +144,16 @@ void proc_lockup_check(uint64_t pc, uint64_t ra, uint64_t fp);
 
 /* Boot. */
 void proc_init(void);
-/* Create the first process: path with argv { path, args... }, where args
- * is a comma-separated list (init.args=; may be empty). Panics on failure. */
+/*
+ * Build the first process: path with argv { path, args... }, where args
+ * is a comma-separated list (init.args=; may be empty). Panics on
+ * failure. It runs only once proc_run_init says so: boot arms fault
+ * injection in between, so that init's creation never fails and no
+ * other hart runs init before the injection is on.
+ */
 #define INIT_MAXARG 8
-void proc_start_init(const char *path, char *args);
+void proc_make_init(const char *path, char *args);
+void proc_run_init(void);
 void proc_scheduler(void) __attribute__((noreturn));
 void proc_set_test_mode(bool on);         /* power off when init exits */
 void proc_set_trace(bool on);             /* mm.trace=1 */
