@@ -24,80 +24,98 @@ struct fork_walker {
 	bool             downgraded;  /* a parent PTE lost W: flush the parent */
 	uint64_t         resident;    /* pages given to the child, added up once */
 	uint64_t         zeros;       /* zero-page mappings given to the child */
-	uint64_t         table_va;    /* the 2 MiB the child's leaf table below covers */
-	pte_t           *table;       /* that leaf table, or NULL */
 };
 
 /*
- * What the child's PTE is for the parent's *pte, and which frame it maps
- * (with a reference taken). Private pages become copy-on-write in both
- * (the parent's PTE loses W here); the zero page and shared areas' pages
- * are simply shared; with mm.cow=0 private pages are copied.
+ * The child's leaf table for the 2 MiB that va is in, made if need be;
+ * NULL when no table page could be had.
  */
-static int fork_share(struct fork_walker *f, pte_t *pte, pte_t *child_pte)
+static pte_t *child_table(struct fork_walker *f, uint64_t va)
 {
-	uint64_t pa = pte_to_pa(*pte);
-	bool private = f->area->flags & VM_PRIVATE;
-	if (!(*pte & PTE_V)) {   /* parked (a PROT_NONE area): it comes back copy-on-write */
-		frame_get(pa);
-		*child_pte = *pte;
-		return 0;
-	}
-	if (private && !mm_cow_on && !(*pte & PTE_ZERO)) {
-		uint64_t copy = frame_alloc(FRAME_USER);
-		if (!copy)
+	pte_t *e = pt_walk(f->child->tlb.root, va, true);
+	return e ? e - pt_index(va, 0) : NULL;
+}
+
+/*
+ * mm.cow=0, a private area: a page at a time, each private page copied
+ * (parked pages and zero-page mappings are still shared).
+ */
+static int fork_copy_table(struct fork_walker *f, pte_t *t, unsigned lo, unsigned hi,
+			   uint64_t va)
+{
+	pte_t *d = NULL;
+	for (unsigned i = lo; i < hi; i++, va += PAGE_SIZE) {
+		pte_t e = t[i];
+		if (!pt_leaf_in_use(e, true, va))
+			continue;
+		if (!d && !(d = child_table(f, va)))
 			return -ENOMEM;
-		memcpy(pa_to_kva(copy), pa_to_kva(pa), PAGE_SIZE);
-		*child_pte = pa_to_pte(copy) | (*pte & PTE_FLAGS_MASK);
-		return 0;
+		uint64_t pa = pte_to_pa(e);
+		if ((e & PTE_V) && !(e & PTE_ZERO)) {
+			uint64_t copy = frame_alloc(FRAME_USER);
+			if (!copy)
+				return -ENOMEM;
+			memcpy(pa_to_kva(copy), pa_to_kva(pa), PAGE_SIZE);
+			e = pa_to_pte(copy) | (e & PTE_FLAGS_MASK);
+		} else {
+			frame_get(pa);
+		}
+		d[i] = e;
+		if (e & PTE_ZERO)
+			f->zeros++;
+		else
+			f->resident++;
 	}
-	if (private && !(*pte & PTE_ZERO)) {
-		/*
-		 * Every private page is marked, writable or not, so whoever
-		 * writes it later (a fault, or mm_write ignoring protection)
-		 * copies first.
-		 */
-		if (*pte & PTE_W)
-			f->downgraded = true;
-		*pte = (*pte & ~PTE_W) | PTE_COW;
-	}
-	frame_get(pa);
-	*child_pte = *pte;
 	return 0;
 }
 
 /*
- * The child's PTE for va. The parent's leaves come in address order, so
- * the child's leaf table is walked to once per 2 MiB, not once per page.
+ * One leaf table of the parent (pt.h's table walk): every entry in use
+ * goes to the same index of the child's leaf table, which is made on the
+ * first one. Private pages become copy-on-write in both: every one is
+ * marked PTE_COW, writable or not, so whoever writes it later (a fault,
+ * or mm_write ignoring protection) copies first, and the parent's loses
+ * W here. The zero page, shared areas' pages and parked pages (a
+ * PROT_NONE area's, which come back copy-on-write) are simply shared.
+ * The frames' references are taken in one batch at the end: nothing in
+ * between can fail, so the child never holds an entry without its
+ * reference. With mm.cow=0, private areas take fork_copy_table.
  */
-static pte_t *child_pte_at(struct fork_walker *f, uint64_t va)
-{
-	uint64_t span = va & ~(PAGE_SIZE_2M - 1);
-	if (!f->table || f->table_va != span) {
-		pte_t *e = pt_walk(f->child->tlb.root, va, true);
-		if (!e)
-			return NULL;
-		f->table = e - pt_index(va, 0);
-		f->table_va = span;
-	}
-	return &f->table[pt_index(va, 0)];
-}
-
-static int fork_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
+static int fork_table(struct pt_walker *w, pte_t *t, unsigned lo, unsigned hi, uint64_t va)
 {
 	struct fork_walker *f = (struct fork_walker *)w;
-	pte_t *d = child_pte_at(f, va);
-	if (!d)
-		return -ENOMEM;
-	pte_t child_pte;
-	int err = fork_share(f, pte, &child_pte);
-	if (err)
-		return err;
-	*d = child_pte;
-	if (child_pte & PTE_ZERO)
-		f->zeros++;
-	else
-		f->resident++;
+	bool private = f->area->flags & VM_PRIVATE;
+	if (private && !mm_cow_on)
+		return fork_copy_table(f, t, lo, hi, va);
+	pte_t *d = NULL;
+	unsigned first = 0, last = 0;   /* the child's entries written: [first, last) */
+	uint64_t resident = 0, zeros = 0, lost_w = 0;
+	for (unsigned i = lo; i < hi; i++) {
+		pte_t e = t[i];
+		if (!pt_leaf_in_use(e, true, va + ((uint64_t)(i - lo) << PAGE_SHIFT)))
+			continue;
+		if (!d) {
+			if (!(d = child_table(f, va)))
+				return -ENOMEM;
+			first = i;
+		}
+		if (private && (e & (PTE_V | PTE_ZERO)) == PTE_V) {
+			lost_w |= e & PTE_W;
+			e = (e & ~PTE_W) | PTE_COW;
+			t[i] = e;
+		}
+		d[i] = e;
+		last = i + 1;
+		if (e & PTE_ZERO)
+			zeros++;
+		else
+			resident++;
+	}
+	if (d)
+		frame_get_ptes(&d[first], last - first);
+	f->downgraded |= lost_w != 0;
+	f->resident += resident;
+	f->zeros += zeros;
 	return 0;
 }
 
@@ -128,7 +146,7 @@ struct mm *mm_fork(struct mm *parent)
 	vma_foreach(a, &child->areas) {
 		if (err)
 			break;
-		struct fork_walker f = { .w = { .leaf = fork_leaf, .parked = true },
+		struct fork_walker f = { .w = { .table = fork_table, .parked = true },
 					 .child = child, .area = a };
 		err = pt_walk_leaves(parent->tlb.root, a->start, a->end, &f.w);
 		downgraded |= f.downgraded;

@@ -25,6 +25,7 @@
  */
 #include "mm/frame.h"
 #include "mm/physmap.h"
+#include "arch/riscv/sv39.h"
 #include "lib/printf.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
@@ -295,6 +296,74 @@ void frame_put(uint64_t pa)
 	__atomic_fetch_add(&stats.free, 1, __ATOMIC_RELAXED);
 	f->next_free = free_head;
 	free_head = (uint32_t)(f - frames);
+	spin_unlock(&frame_lock);
+}
+
+/* An entry that names a frame: valid, or parked (see arch/riscv/sv39.h). */
+static bool pte_in_use(uint64_t pte)
+{
+	return (pte & PTE_V) || (pte & PTE_PARKED);
+}
+
+void frame_get_ptes(const uint64_t *ptes, unsigned n)
+{
+	uint64_t shared = 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t pte = ptes[i];
+		if (!pte_in_use(pte))
+			continue;
+		struct frame *f = frame_of(pte_to_pa(pte));
+		uint32_t old = __atomic_fetch_add(&f->refcount, 1, __ATOMIC_RELAXED);
+		if (old == 0)
+			panic("frame_get: frame %p is free", (void *)pte_to_pa(pte));
+		shared += old == owner_refs(f) + 1;
+	}
+	if (shared)
+		__atomic_fetch_add(&stats.shared, shared, __ATOMIC_RELAXED);
+}
+
+void frame_put_ptes(uint64_t *ptes, unsigned n)
+{
+	uint64_t unshared = 0, freed = 0, by_use[FRAME_USES] = { 0 };
+	uint32_t head = NO_FRAME, tail = NO_FRAME;   /* the frames freed, newest first */
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t pte = ptes[i];
+		if (!pte_in_use(pte))
+			continue;
+		ptes[i] = 0;
+		uint64_t pa = pte_to_pa(pte);
+		struct frame *f = frame_of(pa);
+		/* As frame_put: release our writes, acquire everyone's if we free it. */
+		uint32_t old = __atomic_fetch_sub(&f->refcount, 1, __ATOMIC_ACQ_REL);
+		if (old == 0)
+			panic("frame_put: frame %p is not allocated", (void *)pa);
+		unshared += old == owner_refs(f) + 2;
+		if (old > 1)
+			continue;
+		if (__atomic_load_n(&f->pinned, __ATOMIC_RELAXED))
+			panic("frame_put: last reference to pinned frame %p", (void *)pa);
+		if (junk_fill)
+			memset(pa_to_kva(pa), FRAME_JUNK_FREED, PAGE_SIZE);
+		/* Ours alone now (count 0, and no one may frame_get it): chain it. */
+		uint32_t idx = (uint32_t)(f - frames);
+		f->next_free = head;
+		head = idx;
+		if (tail == NO_FRAME)
+			tail = idx;
+		by_use[f->use]++;
+		freed++;
+	}
+	if (unshared)
+		__atomic_fetch_sub(&stats.shared, unshared, __ATOMIC_RELAXED);
+	if (!freed)
+		return;
+	/* The same list, in the same order, as a frame_put per frame would leave. */
+	spin_lock(&frame_lock);
+	for (int u = 0; u < FRAME_USES; u++)
+		stats.by_use[u] -= by_use[u];
+	__atomic_fetch_add(&stats.free, freed, __ATOMIC_RELAXED);
+	frames[tail].next_free = free_head;
+	free_head = head;
 	spin_unlock(&frame_lock);
 }
 

@@ -70,6 +70,19 @@ void frame_put(uint64_t pa);
  * the count cannot reach zero meanwhile). Lock-free; panics on a free frame.
  */
 void frame_get(uint64_t pa);
+/*
+ * The same for the frames of a run of page-table entries, for the walks
+ * that visit every page (fork, unmap): each entry of ptes[0..n) in use
+ * (valid, or parked: V clear and PTE_PARKED) names a frame, which gets
+ * one reference more (frame_get_ptes) or loses one and has its entry
+ * zeroed (frame_put_ptes), with the same panics, counts and frees as a
+ * frame_get / frame_put per entry. The shared-frame counter changes once
+ * per run and frame_lock is taken once for all the frames the run
+ * frees. Entries not in use are left alone. The caller has checked that
+ * every valid entry is a leaf.
+ */
+void frame_get_ptes(const uint64_t *ptes, unsigned n);
+void frame_put_ptes(uint64_t *ptes, unsigned n);
 /* The reference count now: a snapshot that other harts may change at once. */
 int  frame_refcount(uint64_t pa);
 /*

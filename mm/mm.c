@@ -100,16 +100,26 @@ struct release_walker {
 	uint64_t         frames, zeros;
 };
 
-static int release_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
+/*
+ * A leaf table at a time (pt.h): count what goes, then drop every
+ * frame's reference and clear the entries in one batch (frame_put_ptes).
+ */
+static int release_table(struct pt_walker *w, pte_t *t, unsigned lo, unsigned hi, uint64_t va)
 {
 	struct release_walker *r = (struct release_walker *)w;
-	(void)va;
-	if (*pte & PTE_ZERO)
-		r->zeros++;
-	else
-		r->frames++;
-	frame_put(pte_to_pa(*pte));
-	*pte = 0;
+	uint64_t frames = 0, zeros = 0;
+	for (unsigned i = lo; i < hi; i++, va += PAGE_SIZE) {
+		pte_t e = t[i];
+		if (!pt_leaf_in_use(e, true, va))
+			continue;
+		if (e & PTE_ZERO)
+			zeros++;
+		else
+			frames++;
+	}
+	frame_put_ptes(&t[lo], hi - lo);
+	r->frames += frames;
+	r->zeros += zeros;
 	return 0;
 }
 
@@ -121,7 +131,7 @@ static int release_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
 static uint64_t unmap_range(struct mm *mm, uint64_t start, uint64_t end, bool *changed,
 			    uint64_t *zeros)
 {
-	struct release_walker r = { .w = { .leaf = release_leaf, .prune = true, .parked = true,
+	struct release_walker r = { .w = { .table = release_table, .prune = true, .parked = true,
 					   .leaves_cleared = true } };
 	pt_walk_leaves(mm->tlb.root, start, end, &r.w);
 	__atomic_sub_fetch(&mm_zero_mappings, r.zeros, __ATOMIC_RELAXED);

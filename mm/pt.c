@@ -141,7 +141,30 @@ static bool table_empty(const pte_t *t)
 	return true;
 }
 
-/* Visit the leaves of [start, end) under table t at `level`, which covers from base. */
+void pt_corrupt_leaf(uint64_t va)
+{
+	panic("pt: non-leaf entry at level 0 for %p", (void *)va);
+}
+
+/* The per-leaf walk over entries [lo, hi) of leaf table t, for a walker with leaf(). */
+static int leaves_of_table(struct pt_walker *w, pte_t *t, unsigned lo, unsigned hi,
+			   uint64_t va)
+{
+	for (unsigned i = lo; i < hi; i++, va += PAGE_SIZE_4K) {
+		if (!pt_leaf_in_use(table_entry(&t[i]), w->parked, va))
+			continue;
+		int err = w->leaf(w, &t[i], va);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Visit the leaves of [start, end) under table t at `level` (1 or 2),
+ * which covers from base; each leaf table goes to table() or, a leaf at a
+ * time, to leaf().
+ */
 static int walk_at(struct pt_walker *w, pte_t *t, int level, uint64_t base,
 		   uint64_t start, uint64_t end)
 {
@@ -151,27 +174,23 @@ static int walk_at(struct pt_walker *w, pte_t *t, int level, uint64_t base,
 		if (lo >= end)
 			break;
 		pte_t e = table_entry(&t[i]);
-		if (!(e & PTE_V)) {
-			if (level == 0 && (e & PTE_PARKED) && w->parked) {
-				int err = w->leaf(w, &t[i], lo);
-				if (err)
-					return err;
-			}
+		if (!(e & PTE_V))
 			continue;
-		}
-		if (level == 0) {
-			if (!pte_is_leaf(e))
-				panic("pt: non-leaf entry at level 0 for %p", (void *)lo);
-			int err = w->leaf(w, &t[i], lo);
-			if (err)
-				return err;
-			continue;
-		}
 		if (pte_is_leaf(e))
 			panic("pt: superpage at %p in user space", (void *)lo);
 		pte_t *child = table(pte_to_pa(e));
-		int err = walk_at(w, child, level - 1, lo, start > lo ? start : lo,
-				  end < hi ? end : hi);
+		uint64_t from = start > lo ? start : lo, to = end < hi ? end : hi;
+		int err;
+		if (level == 1) {
+			/* The entries of child that [from, to) touches; to may be unaligned. */
+			unsigned first = (unsigned)((from - lo) >> SV39_PAGE_SHIFT);
+			unsigned last = (unsigned)((to - lo + PAGE_SIZE_4K - 1) >> SV39_PAGE_SHIFT);
+			uint64_t va = lo + ((uint64_t)first << SV39_PAGE_SHIFT);
+			err = w->table ? w->table(w, child, first, last, va)
+				       : leaves_of_table(w, child, first, last, va);
+		} else {
+			err = walk_at(w, child, level - 1, lo, from, to);
+		}
 		/* A table the range covers whole is empty once every leaf went. */
 		bool whole = !err && start <= lo && hi <= end && w->leaves_cleared;
 		if (w->prune && (whole || table_empty(child))) {
@@ -197,18 +216,19 @@ struct counting_walker {
 	uint64_t         n;
 };
 
-static int unmap_leaf(struct pt_walker *w, pte_t *pte, uint64_t va)
+static int unmap_table(struct pt_walker *w, pte_t *t, unsigned lo, unsigned hi, uint64_t va)
 {
-	(void)va;
-	frame_put(pte_to_pa(*pte));
-	*pte = 0;
-	((struct counting_walker *)w)->n++;
+	uint64_t n = 0;
+	for (unsigned i = lo; i < hi; i++)
+		n += pt_leaf_in_use(t[i], true, va + ((uint64_t)(i - lo) << SV39_PAGE_SHIFT));
+	frame_put_ptes(&t[lo], hi - lo);
+	((struct counting_walker *)w)->n += n;
 	return 0;
 }
 
 uint64_t pt_unmap_range(uint64_t root, uint64_t start, uint64_t end, uint64_t *tables_freed)
 {
-	struct counting_walker c = { .w = { .leaf = unmap_leaf, .prune = true, .parked = true,
+	struct counting_walker c = { .w = { .table = unmap_table, .prune = true, .parked = true,
 					     .leaves_cleared = true } };
 	pt_walk_leaves(root, start, end, &c.w);
 	if (tables_freed)

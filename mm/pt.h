@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/riscv/sv39.h"
+
 typedef uint64_t pte_t;
 
 /*
@@ -44,15 +46,44 @@ pte_t pt_lookup(uint64_t root, uint64_t va);
  * so a sparse range costs what is mapped, not what is reserved. A leaf
  * above level 0 (user mappings are 4 KiB pages) or a non-leaf entry at
  * level 0 is a corrupt table: panic.
+ *
+ * A walker that sets table() instead of leaf() is called once per leaf
+ * (level-0) table the range reaches, with the table t, the index range
+ * [lo, hi) of its entries inside [start, end) (never empty) and va, the
+ * address t[lo] maps: the same walk, a table at a time, for the walks
+ * that visit every page (fork, unmap), which then pay for one call and
+ * one set of bounds per 512 pages instead of per page. table() does
+ * per entry what the walk does for leaf(): it skips entries not in use
+ * (pt_leaf_in_use), which also panics on a corrupt one. It reads the
+ * entries plainly, so its caller must keep the tree still (the areas
+ * lock for writing, or an mm no one else can reach). leaves_cleared
+ * then means that table() leaves no entry of [lo, hi) in use.
  */
 struct pt_walker {
 	int    (*leaf)(struct pt_walker *w, pte_t *pte, uint64_t va);
+	int    (*table)(struct pt_walker *w, pte_t *t, unsigned lo, unsigned hi, uint64_t va);
 	bool     parked;          /* also visit parked entries (PTE_PARKED, V clear) */
 	bool     prune;
 	bool     leaves_cleared;  /* leaf() clears every entry it is given, so a
 				     table the range covers whole needs no scan */
 	uint64_t tables_freed;   /* out: table pages freed (prune) */
 };
+
+/* A valid entry with no R/W/X at level 0 (a pointer where a leaf must be): panics. */
+_Noreturn void pt_corrupt_leaf(uint64_t va);
+
+/*
+ * For table(): is level-0 entry e (mapping va) a leaf the walk would give
+ * leaf(): valid, or parked when `parked`? Panics on a corrupt entry.
+ */
+static inline bool pt_leaf_in_use(pte_t e, bool parked, uint64_t va)
+{
+	if (!(e & PTE_V))
+		return parked && (e & PTE_PARKED);
+	if (!(e & PTE_RWX))
+		pt_corrupt_leaf(va);
+	return true;
+}
 int pt_walk_leaves(uint64_t root, uint64_t start, uint64_t end, struct pt_walker *w);
 
 /*

@@ -367,10 +367,11 @@ two configurations. [cow.md](cow.md) explains the mechanisms.
 {fmt(nocow_fork_x, 1)}x (`mm.cow=0`) to {fmt(cow_fork_x, 1)}x: no page is copied any more, but
 fork still visits every resident page's PTE, and so does the child's
 exit. Over the 4096 extra pages, the `fork()` call costs about
-{fmt(fork_call_pp)} ns a page (`fork_share`: a reference, the parent's PTE
-made read-only and copy-on-write, and `fork_leaf` placing the child's
-PTE, its leaf table found once per 2 MiB), and exit + wait about {fmt(fork_rest_pp)} ns
-a page (`release_leaf`: a `frame_put` and a cleared PTE, tables pruned).
+{fmt(fork_call_pp)} ns a page (`fork_table`, a leaf table at a time: the parent's PTE
+made read-only and copy-on-write, the child's placed, then one batch of
+references, `frame_get_ptes`), and exit + wait about {fmt(fork_rest_pp)} ns
+a page (`release_table`: one batch of `frame_put_ptes`, which also clears
+the PTEs, tables pruned).
 Under QEMU TCG that is a few dozen instructions a page each way; sharing
 the page-table pages themselves between parent and child, so that fork
 touches no leaf at all, is the next step and is not done.

@@ -197,6 +197,75 @@ static void frame_misuse_panics(void)
 	CHECK(frame_refcount(pinned) == 1);       /* the children changed nothing here */
 }
 
+static uint64_t shared_frames(void)
+{
+	struct frame_stats st;
+	frame_stats(&st);
+	return st.shared;
+}
+
+/*
+ * The batched get and put over a run of PTEs do what a frame_get /
+ * frame_put per entry in use would: the same counts, the same shared
+ * counter, the same free list (order included), entries not in use left
+ * alone.
+ */
+static void frame_ptes_batch(void)
+{
+	sim_reset(0);
+	uint64_t a = frame_alloc(FRAME_USER), b = frame_alloc(FRAME_USER),
+		 c = frame_alloc(FRAME_FILE), d = frame_alloc(FRAME_USER);
+	uint64_t free0 = free_frames(), user0 = used(FRAME_USER);
+	uint64_t stray = pa_to_pte(d) | PTE_R | PTE_U;   /* invalid, not parked: not in use */
+	uint64_t run[7] = { pa_to_pte(a) | PTE_V | PTE_R, 0, pa_to_pte(b) | PTE_PARKED,
+			    stray, pa_to_pte(c) | PTE_V | PTE_R, pa_to_pte(a) | PTE_V | PTE_R, 0 };
+	uint64_t copy[7];
+	memcpy(copy, run, sizeof(run));
+	frame_get_ptes(run, 7);
+	CHECK(!memcmp(copy, run, sizeof(run)));   /* get changes no entry */
+	CHECK(frame_refcount(a) == 3 && frame_refcount(b) == 2 && frame_refcount(c) == 2);
+	CHECK(frame_refcount(d) == 1);
+	/* a and b are shared now; c has the page cache's reference beyond the one mapping. */
+	CHECK(shared_frames() == 2);
+	frame_get_ptes(&run[4], 1);
+	CHECK(frame_refcount(c) == 3 && shared_frames() == 3);
+	frame_put_ptes(&run[4], 1);   /* zeroes run[4] */
+	CHECK(run[4] == 0 && frame_refcount(c) == 2 && shared_frames() == 2);
+	run[4] = copy[4];
+	frame_put_ptes(run, 7);
+	CHECK(run[0] == 0 && run[2] == 0 && run[3] == stray && run[4] == 0 && run[5] == 0);
+	CHECK(frame_refcount(a) == 1 && frame_refcount(b) == 1 && frame_refcount(c) == 1);
+	CHECK(shared_frames() == 0 && free_frames() == free0);
+
+	/* Last references: freed, and the list is as three frame_puts leave it. */
+	uint64_t last[4] = { pa_to_pte(a) | PTE_V | PTE_R, pa_to_pte(b) | PTE_PARKED, 0,
+			     pa_to_pte(d) | PTE_V | PTE_R | PTE_W };
+	frame_put_ptes(last, 4);
+	CHECK(last[0] == 0 && last[1] == 0 && last[3] == 0);
+	CHECK(free_frames() == free0 + 3 && used(FRAME_USER) == user0 - 3);
+	if (LAZULI_DEBUG)
+		CHECK(frame_filled(a, FRAME_JUNK_FREED) && frame_filled(d, FRAME_JUNK_FREED));
+	CHECK(frame_alloc(FRAME_USER) == d && frame_alloc(FRAME_USER) == b &&
+	      frame_alloc(FRAME_USER) == a);
+	frame_put(c);
+}
+
+static uint64_t batch_pte;
+static void put_ptes_once(uint64_t pte) { batch_pte = pte; frame_put_ptes(&batch_pte, 1); }
+static void get_ptes_once(uint64_t pte) { batch_pte = pte; frame_get_ptes(&batch_pte, 1); }
+
+static void frame_ptes_misuse_panics(void)
+{
+	sim_reset(0);
+	uint64_t pinned = frame_alloc(FRAME_USER), plain = frame_alloc(FRAME_USER);
+	frame_pin(pinned);
+	CHECK(dies_of_panic(put_ptes_once, pa_to_pte(pinned) | PTE_V | PTE_R));
+	frame_put(plain);
+	CHECK(dies_of_panic(put_ptes_once, pa_to_pte(plain) | PTE_PARKED));   /* free */
+	CHECK(dies_of_panic(get_ptes_once, pa_to_pte(plain) | PTE_V | PTE_R));
+	CHECK(frame_refcount(pinned) == 1);
+}
+
 static void frame_fail_nth_once(void)
 {
 	sim_reset(0);
@@ -368,6 +437,78 @@ static void pt_walk_leaves_order_and_stop(void)
 	CHECK(used(FRAME_PT) == 1);
 }
 
+/* The table walk: one call per leaf table, with the entries the range touches. */
+struct tables_seen {
+	struct pt_walker w;
+	pte_t           *t[8];
+	unsigned         lo[8], hi[8], n, fail_at;
+	uint64_t         va[8], in_use;
+};
+
+static int see_table(struct pt_walker *w, pte_t *t, unsigned lo, unsigned hi, uint64_t va)
+{
+	struct tables_seen *s = (struct tables_seen *)w;
+	if (s->n == s->fail_at)
+		return -ENOMEM;
+	s->t[s->n] = t;
+	s->lo[s->n] = lo;
+	s->hi[s->n] = hi;
+	s->va[s->n++] = va;
+	for (unsigned i = lo; i < hi; i++)
+		s->in_use += pt_leaf_in_use(t[i], w->parked, va + (uint64_t)(i - lo) * PAGE_SIZE);
+	return 0;
+}
+
+static void pt_walk_tables_ranges(void)
+{
+	sim_reset(0);
+	uint64_t root = frame_alloc_zeroed(FRAME_PT);
+	uint64_t t0 = 0x40000000, t1 = t0 + PAGE_SIZE_2M, t3 = t0 + 3 * PAGE_SIZE_2M;
+	uint64_t vas[] = { t0, t0 + PAGE_SIZE, t0 + 5 * PAGE_SIZE, t0 + 511 * PAGE_SIZE,
+			   t1, t1 + 3 * PAGE_SIZE, t3 + 9 * PAGE_SIZE };
+	for (unsigned i = 0; i < 7; i++)
+		CHECK(pt_map(root, vas[i], frame_alloc(FRAME_USER), PTE_R | PTE_W | PTE_U) == 0);
+	/* A parked entry (a PROT_NONE page keeping its frame) at t1 + 7 pages. */
+	pte_t *pk = pt_walk(root, t1 + 7 * PAGE_SIZE, true);
+	*pk = pa_to_pte(frame_alloc(FRAME_USER)) | PTE_U | PTE_R | PTE_PARKED;
+
+	/* From mid-table to an unaligned end mid-table; the missing table at t0+2*2M is skipped. */
+	struct tables_seen s = { .w = { .table = see_table }, .fail_at = 99 };
+	CHECK(pt_walk_leaves(root, t0 + PAGE_SIZE, t3 + 9 * PAGE_SIZE + 1, &s.w) == 0);
+	CHECK(s.n == 3);
+	CHECK(s.lo[0] == 1 && s.hi[0] == 512 && s.va[0] == t0 + PAGE_SIZE);
+	CHECK(s.lo[1] == 0 && s.hi[1] == 512 && s.va[1] == t1);
+	CHECK(s.lo[2] == 0 && s.hi[2] == 10 && s.va[2] == t3);
+	CHECK(s.t[0] == pt_walk(root, t0, false) && s.t[2] + 9 == pt_walk(root, t3 + 9 * PAGE_SIZE, false));
+	CHECK(s.in_use == 6);   /* t0 itself is outside; the parked entry is not asked for */
+	s = (struct tables_seen){ .w = { .table = see_table, .parked = true }, .fail_at = 99 };
+	CHECK(pt_walk_leaves(root, t0 + PAGE_SIZE, t3 + 9 * PAGE_SIZE + 1, &s.w) == 0);
+	CHECK(s.in_use == 7);
+	CHECK(pt_count_range(root, t0 + PAGE_SIZE, t3 + 9 * PAGE_SIZE + 1) == 6);
+
+	/* Wholly inside one table, both ends mid-table. */
+	s = (struct tables_seen){ .w = { .table = see_table }, .fail_at = 99 };
+	CHECK(pt_walk_leaves(root, t1 + 2 * PAGE_SIZE, t1 + 6 * PAGE_SIZE, &s.w) == 0);
+	CHECK(s.n == 1 && s.lo[0] == 2 && s.hi[0] == 6 && s.va[0] == t1 + 2 * PAGE_SIZE && s.in_use == 1);
+
+	/* A table walk that fails stops there; pruning frees only what it emptied. */
+	uint64_t pt_before = used(FRAME_PT);
+	s = (struct tables_seen){ .w = { .table = see_table, .prune = true }, .fail_at = 1 };
+	CHECK(pt_walk_leaves(root, 0, USER_TOP, &s.w) == -ENOMEM && s.n == 1);
+	CHECK(used(FRAME_PT) == pt_before && s.w.tables_freed == 0);
+
+	/* Unmapping from mid-table: the parked frame goes too, the tables it emptied go. */
+	uint64_t freed;
+	CHECK(pt_unmap_range(root, t0 + 5 * PAGE_SIZE, t1 + 8 * PAGE_SIZE, &freed) == 5);
+	CHECK(freed == 1 && used(FRAME_PT) == pt_before - 1);   /* t1's table */
+	CHECK(pt_lookup(root, t0) != 0 && pt_lookup(root, t0 + PAGE_SIZE) != 0);
+	CHECK(pt_walk(root, t1 + 7 * PAGE_SIZE, false) == NULL);
+	CHECK(pt_unmap_range(root, 0, USER_TOP, &freed) == 3);
+	CHECK(used(FRAME_USER) == 0 && used(FRAME_PT) == 1);
+}
+
+static void count_all(uint64_t root) { pt_count_range(root, 0, USER_TOP); }
+
 static void unmap_all(uint64_t root) { pt_unmap_range(root, 0, USER_TOP, NULL); }
 
 /* A valid non-leaf entry at level 0 is a corrupt table: the walk panics. */
@@ -378,7 +519,8 @@ static void pt_walk_panics_on_level0_pointer(void)
 	CHECK(pt_map(root, 0x10000, frame_alloc(FRAME_USER), PTE_R | PTE_U) == 0);
 	pte_t *e = pt_walk(root, 0x10000, false);
 	*e &= ~PTE_RWX;   /* V alone: a pointer where a leaf must be */
-	CHECK(dies_of_panic(unmap_all, root));
+	CHECK(dies_of_panic(unmap_all, root));   /* the table walk */
+	CHECK(dies_of_panic(count_all, root));   /* the walk a leaf at a time */
 	*e = 0;
 	pt_map_range(root, 0x40000000, 0x80000000UL, PAGE_SIZE_2M, PTE_R | PTE_U);
 	CHECK(dies_of_panic(unmap_all, root));   /* a superpage in user space */
@@ -582,6 +724,8 @@ int main(void)
 	RUN(frame_get_put_balance);
 	RUN(frame_pin_keeps_frame);
 	RUN(frame_misuse_panics);
+	RUN(frame_ptes_batch);
+	RUN(frame_ptes_misuse_panics);
 	RUN(frame_fail_nth_once);
 	RUN(frame_fail_percent_share);
 	RUN(frame_junk_fill);
@@ -589,6 +733,7 @@ int main(void)
 	RUN(pt_map_lookup_unmap);
 	RUN(pt_sparse_range);
 	RUN(pt_walk_leaves_order_and_stop);
+	RUN(pt_walk_tables_ranges);
 	RUN(pt_walk_panics_on_level0_pointer);
 	RUN(pt_superpages);
 	RUN(vma_insert_sorted_and_find);

@@ -611,6 +611,132 @@ static void fork_out_of_memory_at_each_allocation(void)
 	}
 }
 
+/*
+ * A parent whose pages span three leaf tables, starting and ending
+ * mid-table, in five areas that share tables: private pages written,
+ * zero-page mappings, a PROT_NONE piece with parked pages, a shared area.
+ */
+#define BIG      (0x10000000UL + 500 * PAGE_SIZE)   /* entry 500 of its leaf table */
+#define BIG_LEN  (600 * PAGE_SIZE)                  /* to entry 76 two tables on */
+
+static struct mm *fork_big_parent(void)
+{
+	struct mm *mm = mm_create();
+	mm_set_faultaround(0);
+	CHECK(mm_map(mm, BIG, BIG_LEN, PROT_READ | PROT_WRITE, VM_PRIVATE, NULL) == 0);
+	CHECK(mm_map(mm, BIG + BIG_LEN, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE, VM_SHARED, NULL) == 0);
+	for (uint64_t i = 0; i < 600; i += 5)
+		CHECK(mm_write(mm, BIG + i * PAGE_SIZE, "big", 4) == 0);
+	for (uint64_t i = 2; i < 600; i += 7)
+		if (i % 5)
+			CHECK(fault(mm, BIG + i * PAGE_SIZE, FAULT_READ) == FAULT_OK);
+	CHECK(mm_write(mm, BIG + BIG_LEN + PAGE_SIZE, "sh", 3) == 0);
+	/* Pages 10..29 (the first table) and 200..219 (the second) parked. */
+	CHECK(mm_protect(mm, BIG + 10 * PAGE_SIZE, 20 * PAGE_SIZE, PROT_NONE) == 0);
+	CHECK(mm_protect(mm, BIG + 200 * PAGE_SIZE, 20 * PAGE_SIZE, PROT_NONE) == 0);
+	return mm;
+}
+
+static uint64_t shared_frames(void)
+{
+	struct frame_stats st;
+	frame_stats(&st);
+	return st.shared;
+}
+
+/* The raw entry for va (parked ones too), or 0. */
+static pte_t raw_pte(struct mm *mm, uint64_t va)
+{
+	pte_t *e = pt_walk(mm->tlb.root, va, false);
+	return e ? *e : 0;
+}
+
+/* Every frame the parent maps has the count `want` (the zero page and the shared file's aside). */
+static bool parent_counts(struct mm *mm, int want)
+{
+	for (uint64_t va = BIG; va < BIG + BIG_LEN; va += PAGE_SIZE) {
+		pte_t e = raw_pte(mm, va);
+		if (e && !(e & PTE_ZERO) && frame_refcount(pte_to_pa(e)) != want)
+			return false;
+	}
+	return true;
+}
+
+/* fork, a table at a time: the child's entries are the parent's, counts exact. */
+static void fork_spans_tables(void)
+{
+	sim_reset();
+	struct mm *parent = fork_big_parent();
+	uint64_t shared0 = shared_frames(), zero0 = frame_refcount(mm_zero_pa);
+	uint64_t zeros0 = mm_zero_mappings;
+	unsigned priv = 0, parked = 0, zeros = 0;
+	for (uint64_t va = BIG; va < BIG + BIG_LEN; va += PAGE_SIZE) {
+		pte_t e = raw_pte(parent, va);
+		priv += (e & PTE_V) && !(e & PTE_ZERO);
+		parked += e && !(e & PTE_V);
+		zeros += (e & PTE_ZERO) != 0;
+	}
+	CHECK(priv > 80 && parked == 8 && zeros > 60);
+	struct mm *child = mm_fork(parent);
+	CHECK(child != NULL);
+	for (uint64_t va = BIG; va < BIG + BIG_LEN + 8 * PAGE_SIZE; va += PAGE_SIZE) {
+		pte_t p = raw_pte(parent, va), c = raw_pte(child, va);
+		CHECK(p == c);
+		bool private_frame = (p & PTE_V) && !(p & PTE_ZERO) && va < BIG + BIG_LEN;
+		if (private_frame)
+			CHECK((p & PTE_COW) && !(p & PTE_W));
+		if (p && !(p & PTE_V))
+			CHECK(p & PTE_PARKED);
+	}
+	CHECK(parent_counts(parent, 2));
+	CHECK(frame_refcount(mm_zero_pa) == (int)(zero0 + zeros));
+	CHECK(mm_zero_mappings == zeros0 + zeros);
+	/* Every private or parked frame became shared; the shared area's page was already. */
+	CHECK(shared_frames() == shared0 + priv + parked);
+	struct vmmap_entry d[8];
+	int n = mm_describe(child, 0, d, 8);
+	uint64_t resident = 0;
+	for (int i = 0; i < n; i++)
+		resident += d[i].resident;
+	CHECK(n == 6 && resident == priv + parked + 1);
+	mm_destroy(child);
+	CHECK(parent_counts(parent, 1) && shared_frames() == shared0);
+	CHECK(frame_refcount(mm_zero_pa) == (int)zero0 && mm_zero_mappings == zeros0);
+	destroy_all_back(parent);
+}
+
+/* Out of memory anywhere in that fork, a table in: nothing leaks, no count moves. */
+static void fork_big_out_of_memory(void)
+{
+	for (int cow = 0; cow <= 1; cow++) {
+	sim_reset();
+	mm_set_cow(cow);
+	struct mm *parent = fork_big_parent();
+	uint64_t before = free_frames(), shared0 = shared_frames();
+	uint64_t zero0 = frame_refcount(mm_zero_pa), zeros0 = mm_zero_mappings;
+	unsigned failures = 0;
+	for (uint64_t nth = 1; nth < 400; nth++) {
+		frame_fail_nth(nth);
+		struct mm *child = mm_fork(parent);
+		frame_fail_nth(0);
+		if (child) {
+			mm_destroy(child);
+			CHECK(free_frames() == before);
+			break;
+		}
+		failures++;
+		CHECK(free_frames() == before && shared_frames() == shared0);
+		CHECK(parent_counts(parent, 1));
+		CHECK(frame_refcount(mm_zero_pa) == (int)zero0 && mm_zero_mappings == zeros0);
+	}
+	/* root, a level-1 table, three leaf tables, the areas; cow=0 a copy per page too. */
+	CHECK(failures >= (cow ? 5u : 90u));
+	CHECK(!strcmp(pa_to_kva(pte_to_pa(pte_at(parent, BIG + 595 * PAGE_SIZE))), "big"));
+	CHECK(fault(parent, BIG + 595 * PAGE_SIZE, FAULT_WRITE) == FAULT_OK || !cow);
+	destroy_all_back(parent);
+	}
+}
+
 /* A fault that cannot get a frame is OOM and maps nothing; so is a table page. */
 static void fault_out_of_memory(void)
 {
@@ -967,6 +1093,8 @@ int main(void)
 	RUN(zero_page_read_then_write);
 	RUN(zero_page_off_allocates);
 	RUN(fork_out_of_memory_at_each_allocation);
+	RUN(fork_spans_tables);
+	RUN(fork_big_out_of_memory);
 	RUN(fault_out_of_memory);
 	RUN(faults_outside_user_space);
 	RUN(stack_guard_gap);
