@@ -10,15 +10,18 @@
  * Locks and atomics:
  *   [F] frame_lock: the free list, each frame's next_free, use and
  *       reserved, and the counters (stats.free is also read without it,
- *       as a hint, so it changes by atomic adds).
+ *       as a hint, so it changes by atomic adds). One exception: the hart
+ *       whose put took a frame to 0 owns it until it is linked, and
+ *       frame_put_ptes chains such frames through next_free before it
+ *       takes the lock once to link them all.
  *   [A] atomic, no lock: refcount, pinned, the fault-injection state.
  *   [I] set by frame_init_meta, then read-only.
  * frame_lock is a leaf: nothing else is taken while holding it.
  *
  * A reference count changes without the lock, but it crosses zero only
  * at two places, and both then take frame_lock for the list: frame_alloc
- * sets 1 on a frame it has just unlinked, and the frame_put that takes it
- * to 0 links it back. Between the last put and the relink the frame
+ * sets 1 on a frame it has just unlinked, and the frame_put (or
+ * frame_put_ptes) that takes it to 0 links it back. Between the last put and the relink the frame
  * belongs to nobody, and nobody may frame_get it: frame_get needs a
  * reference already held. So the list and the counters stay exact while
  * get and put of shared frames (copy-on-write, the zero page) take no lock.

@@ -87,10 +87,12 @@ static inline bool pt_leaf_in_use(pte_t e, bool parked, uint64_t va)
 int pt_walk_leaves(uint64_t root, uint64_t start, uint64_t end, struct pt_walker *w);
 
 /*
- * Unmap every 4 KiB leaf in [start, end) of the user half: each mapped
- * frame gets frame_put(), and each table page left with no valid entry is
- * freed. Returns the number of leaves removed; *tables_freed (if not
- * NULL) gets the number of table pages freed. The root is never freed.
+ * Unmap every 4 KiB leaf in [start, end) of the user half, parked
+ * entries too: each frame loses a reference (frame_put_ptes), and each
+ * table page left with no entry in use is freed. Returns the number of
+ * leaves removed; *tables_freed (if not NULL) gets the number of table
+ * pages freed. The root is never freed. A table walk: the caller keeps
+ * the tree still.
  */
 uint64_t pt_unmap_range(uint64_t root, uint64_t start, uint64_t end, uint64_t *tables_freed);
 
