@@ -276,9 +276,14 @@ int frame_mappings(uint64_t pa)
 	return (int)__atomic_load_n(&f->refcount, __ATOMIC_ACQUIRE) - (int)owner_refs(f);
 }
 
-void frame_put(uint64_t pa)
+/*
+ * Drop one reference to frame f (at pa). True when it was the last: the
+ * frame is then the caller's alone, to link into the free list (nobody
+ * may frame_get a frame at count 0). *unshared: the frame stopped being
+ * shared (two mappings or more) with this put.
+ */
+static bool drop_ref(struct frame *f, uint64_t pa, bool *unshared)
 {
-	struct frame *f = frame_of(pa);
 	/*
 	 * Release: our writes to the frame come before whoever frees it.
 	 * Acquire: if we free it, everyone else's writes come before ours.
@@ -286,14 +291,25 @@ void frame_put(uint64_t pa)
 	uint32_t old = __atomic_fetch_sub(&f->refcount, 1, __ATOMIC_ACQ_REL);
 	if (old == 0)
 		panic("frame_put: frame %p is not allocated", (void *)pa);
-	if (old == owner_refs(f) + 2)
-		__atomic_fetch_sub(&stats.shared, 1, __ATOMIC_RELAXED);
+	*unshared = old == owner_refs(f) + 2;
 	if (old > 1)
-		return;
+		return false;
 	if (__atomic_load_n(&f->pinned, __ATOMIC_RELAXED))
 		panic("frame_put: last reference to pinned frame %p", (void *)pa);
 	if (junk_fill)
 		memset(pa_to_kva(pa), FRAME_JUNK_FREED, PAGE_SIZE);
+	return true;
+}
+
+void frame_put(uint64_t pa)
+{
+	struct frame *f = frame_of(pa);
+	bool unshared;
+	bool last = drop_ref(f, pa, &unshared);
+	if (unshared)
+		__atomic_fetch_sub(&stats.shared, 1, __ATOMIC_RELAXED);
+	if (!last)
+		return;
 	spin_lock(&frame_lock);
 	stats.by_use[f->use]--;
 	__atomic_fetch_add(&stats.free, 1, __ATOMIC_RELAXED);
@@ -336,17 +352,11 @@ void frame_put_ptes(uint64_t *ptes, unsigned n)
 		ptes[i] = 0;
 		uint64_t pa = pte_to_pa(pte);
 		struct frame *f = frame_of(pa);
-		/* As frame_put: release our writes, acquire everyone's if we free it. */
-		uint32_t old = __atomic_fetch_sub(&f->refcount, 1, __ATOMIC_ACQ_REL);
-		if (old == 0)
-			panic("frame_put: frame %p is not allocated", (void *)pa);
-		unshared += old == owner_refs(f) + 2;
-		if (old > 1)
+		bool no_longer_shared;
+		bool last = drop_ref(f, pa, &no_longer_shared);
+		unshared += no_longer_shared;
+		if (!last)
 			continue;
-		if (__atomic_load_n(&f->pinned, __ATOMIC_RELAXED))
-			panic("frame_put: last reference to pinned frame %p", (void *)pa);
-		if (junk_fill)
-			memset(pa_to_kva(pa), FRAME_JUNK_FREED, PAGE_SIZE);
 		/* Ours alone now (count 0, and no one may frame_get it): chain it. */
 		uint32_t idx = (uint32_t)(f - frames);
 		f->next_free = head;
