@@ -146,10 +146,18 @@ int file_open_at(struct inode *dir, const char *path, int flags,
 		err = ip->text ? -ETXTBSY : 0;
 		if (!err && writable)
 			ip->writers++;
-		if (!err && truncating)
+		/*
+		 * Under the same lock as the truncation: an area made later
+		 * finds the file empty, and one that made its PTEs before
+		 * (through inode_page_frame, which takes this lock) is counted.
+		 */
+		bool mapped = false;
+		if (!err && truncating) {
 			inode_truncate(ip);
+			mapped = ip->mapped > 0;
+		}
 		inode_unlock(ip);
-		if (!err && truncating)
+		if (mapped)
 			mm_file_truncated(ip, 0);   /* no mapping keeps a page past the end */
 		if (truncating)
 			inode_io_unlock(ip);

@@ -94,6 +94,16 @@ void inode_allow_write(struct inode *ip);
 int  inode_get_write(struct inode *ip);
 void inode_put_write(struct inode *ip);
 
+/*
+ * An area of some address space maps ip, from its creation to its end
+ * (mm_area_get/mm_area_put). A truncation looks for the file's pages in
+ * the address spaces (mm_file_truncated) only when some area maps it, so
+ * truncating a file nothing maps locks no address space. Every get is
+ * undone by one put.
+ */
+void inode_map_get(struct inode *ip);
+void inode_map_put(struct inode *ip);
+
 /* A new open file on the console device, readable and writable. */
 struct file  *fs_open_console(void);
 struct file  *file_dup(struct file *f);

@@ -471,6 +471,22 @@ void inode_put_write(struct inode *ip)
 	inode_unlock(ip);
 }
 
+void inode_map_get(struct inode *ip)
+{
+	inode_lock(ip);
+	ip->mapped++;
+	inode_unlock(ip);
+}
+
+void inode_map_put(struct inode *ip)
+{
+	inode_lock(ip);
+	if (ip->mapped <= 0)
+		panic("inode_map_put: inode %d is not mapped", ip->inum);
+	ip->mapped--;
+	inode_unlock(ip);
+}
+
 int inode_page_frame(struct inode *ip, uint64_t pgno, uint64_t *pa)
 {
 	int err = -ENXIO;

@@ -51,6 +51,7 @@ struct inode {
 	uint64_t         size;     /* [L] bytes; growing zeroes what lay past it (zero_gap) */
 	int              writers;  /* [L] open files that may write it (T_FILE) */
 	int              text;     /* [L] running programs mapped from it (inode_deny_write) */
+	int              mapped;   /* [L] areas of address spaces that map it (inode_map_get) */
 	struct pagemap   pages;    /* [L] the data */
 };
 

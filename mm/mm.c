@@ -317,8 +317,10 @@ int mm_area_get(struct vm_area *a)
 		err = inode_deny_write(a->backing.ip);
 	else if (writes_file(a))
 		err = inode_get_write(a->backing.ip);
-	if (!err)
+	if (!err) {
 		inode_dup(a->backing.ip);
+		inode_map_get(a->backing.ip);
+	}
 	return err;
 }
 
@@ -330,6 +332,7 @@ void mm_area_put(struct vm_area *a)
 		inode_allow_write(a->backing.ip);
 	else if (writes_file(a))
 		inode_put_write(a->backing.ip);
+	inode_map_put(a->backing.ip);
 	inode_put(a->backing.ip);
 }
 

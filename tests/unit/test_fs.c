@@ -525,17 +525,27 @@ static bool test_page_frame(void)
 	CHECK_EQ(inode_page_frame(ip, 1, &none), -ENOMEM);   /* a hole, no memory */
 	shim_fs_alloc_budget = -1;
 
-	/* O_TRUNC: the file lets its pages go, a lent one lives on until put. */
+	/*
+	 * O_TRUNC: the file lets its pages go, a lent one lives on until put.
+	 * mm hears of it only while some area maps the file.
+	 */
 	shim_fs_truncated_ip = NULL;
 	struct file *t;
+	inode_map_get(ip);
 	CHECK_EQ(file_open_at(NULL, "/t20", O_WRONLY | O_TRUNC, &t), 0);
 	CHECK(shim_fs_truncated_ip == ip && shim_fs_truncated_size == 0,
 	      "O_TRUNC did not tell mm (size %lu)", (unsigned long)shim_fs_truncated_size);
+	inode_map_put(ip);
+	CHECK_EQ(ip->mapped, 0);
 	CHECK_EQ(ip->size, 0);
 	CHECK_EQ(shim_fs_file_pages, files + 1);
 	frame_put(pa);
 	CHECK_EQ(shim_fs_file_pages, files);
 	CHECK_EQ(inode_page_frame(ip, 0, &none), -ENXIO);
+	file_close(t);
+	shim_fs_truncated_ip = NULL;   /* nothing maps it now: mm is not asked */
+	CHECK_EQ(file_open_at(NULL, "/t20", O_WRONLY | O_TRUNC, &t), 0);
+	CHECK(shim_fs_truncated_ip == NULL, "O_TRUNC of an unmapped file told mm");
 	file_close(t);
 	file_close(f);
 	CHECK_EQ(rm("/t20"), 0);

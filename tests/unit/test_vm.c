@@ -853,6 +853,7 @@ static void file_shared_and_private(void)
 	long sh = mm_mmap(mm, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, VM_SHARED | VM_MAYWRITE, &b);
 	long pr = mm_mmap(mm, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, VM_PRIVATE, &b);
 	CHECK(sh > 0 && pr > 0 && sh != pr && ip->ref == 3);
+	CHECK(ip->mapped == 2);   /* each area counts, for truncation to look */
 	struct fault_report rep;
 	CHECK(mm_fault(mm, (uint64_t)sh, FAULT_WRITE, 0, &rep) == FAULT_OK && !strcmp(rep.rule, "file page"));
 	CHECK(pte_to_pa(pte_at(mm, (uint64_t)sh)) == ip->frames[1] && (pte_at(mm, (uint64_t)sh) & PTE_W));
@@ -866,7 +867,15 @@ static void file_shared_and_private(void)
 	CHECK(mm_fault(mm, (uint64_t)pr + PAGE_SIZE, FAULT_WRITE, 0, &rep) == FAULT_OK &&
 	      !strcmp(rep.rule, "file cow"));
 	CHECK(pte_to_pa(pte_at(mm, (uint64_t)pr + PAGE_SIZE)) != ip->frames[2]);
+	/* Split, forked and merged areas keep the count exact. */
+	CHECK(mm_unmap(mm, (uint64_t)pr, PAGE_SIZE) == 0 && ip->mapped == 2);
+	CHECK(mm_protect(mm, (uint64_t)sh, PAGE_SIZE, PROT_READ) == 0 && ip->mapped == 3);
+	struct mm *child = mm_fork(mm);
+	CHECK(child != NULL && ip->mapped == 6);
+	mm_destroy(child);
+	CHECK(mm_protect(mm, (uint64_t)sh, PAGE_SIZE, PROT_READ | PROT_WRITE) == 0 && ip->mapped == 2);
 	mm_destroy(mm);
+	CHECK(ip->mapped == 0);
 	CHECK(ip->ref == 1 && frame_refcount(ip->frames[1]) == 1);
 	shim_file_free(ip);
 	CHECK(free_frames() == baseline);

@@ -105,6 +105,19 @@ void inode_put_write(struct inode *ip)
 	}
 }
 
+void inode_map_get(struct inode *ip)
+{
+	ip->mapped++;
+}
+
+void inode_map_put(struct inode *ip)
+{
+	if (--ip->mapped < 0) {
+		fprintf(stderr, "shim inode_map_put: not mapped\n");
+		abort();
+	}
+}
+
 int inode_deny_write(struct inode *ip)
 {
 	if (ip->writers)

@@ -17,6 +17,7 @@ struct inode {
 	int      ref;                      /* references (the test's own is 1) */
 	int      writers;                  /* open for writing */
 	int      text;                     /* deny-write count */
+	int      mapped;                   /* areas that map it (inode_map_get) */
 	int      anon;                     /* made by fs_anon_file: freed at the last put */
 };
 
