@@ -87,9 +87,18 @@ struct mm *mm_create(void)
 	memcpy(dst + KERNEL_HALF_INDEX, src + KERNEL_HALF_INDEX,
 	       (PT_ENTRIES - KERNEL_HALF_INDEX) * sizeof(uint64_t));
 
+	/*
+	 * At the tail: a walk of the list (truncation) meets a parent before
+	 * a child forked from it. Otherwise it could pass the empty child
+	 * first, then wait for the parent while fork copies into the child
+	 * PTEs of pages past the new end, and never see them.
+	 */
+	mm->next_mm = NULL;
 	sleep_lock(&mm_list_lock);
-	mm->next_mm = mm_list;
-	mm_list = mm;
+	struct mm **link = &mm_list;
+	while (*link)
+		link = &(*link)->next_mm;
+	*link = mm;
 	sleep_unlock(&mm_list_lock);
 	return mm;
 }

@@ -13,8 +13,10 @@
  * parent's), mm_describe and mm_stat readers or writers as their names
  * say; mm_destroy needs no lock (no one else can reach the mm).
  * Lock order: mm_list_lock (sleep) -> areas_lock (sleep; a parent's
- * before its child's in fork) -> pt_lock (spin) -> frame_lock /
- * kmalloc_lock. Of mm's own locks only pt_lock is held with interrupts
+ * before its child's in fork) -> an inode's lock (sleep; a file fault's
+ * inode_page_frame, mm_area_get's counts) -> pt_lock (spin) ->
+ * frame_lock / kmalloc_lock. mm_list keeps mms in creation order, so a
+ * walk meets a parent before its child. Of mm's own locks only pt_lock is held with interrupts
  * off, and nothing sleeps while holding it.
  */
 #ifndef MM_MM_INTERNAL_H
@@ -100,7 +102,7 @@ bool mm_release_range(struct mm *mm, struct vm_area *a, uint64_t start, uint64_t
 
 /* Every address space, for mm_stat and truncation. */
 extern struct sleeplock mm_list_lock;
-extern struct mm *mm_list;   /* [G] */
+extern struct mm *mm_list;   /* [G] oldest first */
 
 /*
  * Map frame pa at va (page-aligned, inside a) with PTE bits `flags`

@@ -872,6 +872,15 @@ static void file_shared_and_private(void)
 	CHECK(mm_protect(mm, (uint64_t)sh, PAGE_SIZE, PROT_READ) == 0 && ip->mapped == 3);
 	struct mm *child = mm_fork(mm);
 	CHECK(child != NULL && ip->mapped == 6);
+	/* Truncation walks mm_list: it must meet the parent before the child. */
+	int at = 0, parent_at = -1, child_at = -1;
+	for (struct mm *m = mm_list; m; m = m->next_mm, at++) {
+		if (m == mm)
+			parent_at = at;
+		if (m == child)
+			child_at = at;
+	}
+	CHECK(parent_at >= 0 && child_at > parent_at);
 	mm_destroy(child);
 	CHECK(mm_protect(mm, (uint64_t)sh, PAGE_SIZE, PROT_READ | PROT_WRITE) == 0 && ip->mapped == 2);
 	mm_destroy(mm);

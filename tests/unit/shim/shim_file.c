@@ -35,6 +35,10 @@ void shim_file_truncate(struct inode *ip, uint64_t size)
 
 void shim_file_free(struct inode *ip)
 {
+	if (ip->mapped) {
+		fprintf(stderr, "shim_file_free: %d areas still map the file\n", ip->mapped);
+		abort();
+	}
 	if (--ip->ref != 0 || ip->text != 0) {
 		fprintf(stderr, "shim_file_free: %d references and %d denials left\n",
 			ip->ref, ip->text);
