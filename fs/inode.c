@@ -433,59 +433,37 @@ long inode_read(struct inode *ip, void *dst, uint64_t off, size_t n)
 	return r;
 }
 
-int inode_deny_write(struct inode *ip)
+/*
+ * The counts of an inode's users other than references, all under its
+ * lock: text (running programs), writers (open files and shared writable
+ * mappings), mapped (areas). A running program and a writer exclude each
+ * other: `add` refuses when `excluded` is not zero.
+ */
+static int count_add(struct inode *ip, int *count, const int *excluded)
 {
 	inode_lock(ip);
-	int err = ip->writers ? -ETXTBSY : 0;
+	int err = excluded && *excluded ? -ETXTBSY : 0;
 	if (!err)
-		ip->text++;
+		(*count)++;
 	inode_unlock(ip);
 	return err;
 }
 
-void inode_allow_write(struct inode *ip)
+static void count_drop(struct inode *ip, int *count, const char *who)
 {
 	inode_lock(ip);
-	if (ip->text <= 0)
-		panic("inode_allow_write: inode %d was not denied", ip->inum);
-	ip->text--;
+	if (*count <= 0)
+		panic("%s: inode %d has none to drop", who, ip->inum);
+	(*count)--;
 	inode_unlock(ip);
 }
 
-int inode_get_write(struct inode *ip)
-{
-	inode_lock(ip);
-	int err = ip->text ? -ETXTBSY : 0;
-	if (!err)
-		ip->writers++;
-	inode_unlock(ip);
-	return err;
-}
-
-void inode_put_write(struct inode *ip)
-{
-	inode_lock(ip);
-	if (ip->writers <= 0)
-		panic("inode_put_write: inode %d has no writer", ip->inum);
-	ip->writers--;
-	inode_unlock(ip);
-}
-
-void inode_map_get(struct inode *ip)
-{
-	inode_lock(ip);
-	ip->mapped++;
-	inode_unlock(ip);
-}
-
-void inode_map_put(struct inode *ip)
-{
-	inode_lock(ip);
-	if (ip->mapped <= 0)
-		panic("inode_map_put: inode %d is not mapped", ip->inum);
-	ip->mapped--;
-	inode_unlock(ip);
-}
+int inode_deny_write(struct inode *ip)   { return count_add(ip, &ip->text, &ip->writers); }
+void inode_allow_write(struct inode *ip) { count_drop(ip, &ip->text, "inode_allow_write"); }
+int inode_get_write(struct inode *ip)    { return count_add(ip, &ip->writers, &ip->text); }
+void inode_put_write(struct inode *ip)   { count_drop(ip, &ip->writers, "inode_put_write"); }
+void inode_map_get(struct inode *ip)     { count_add(ip, &ip->mapped, NULL); }
+void inode_map_put(struct inode *ip)     { count_drop(ip, &ip->mapped, "inode_map_put"); }
 
 int inode_page_frame(struct inode *ip, uint64_t pgno, uint64_t *pa)
 {
