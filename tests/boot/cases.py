@@ -284,7 +284,7 @@ ELF = [
 
 COMPAT = [
     dict(name="xv6_compat", needs="compat", smp=2, mem="256M",
-         append="init=/xv6prog test=1", min_results=16, exit=0, timeout=120,
+         append="init=/xv6prog test=1", min_results=17, exit=0, timeout=120,
          reject=[r"^panic"]),
 ]
 
