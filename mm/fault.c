@@ -263,7 +263,9 @@ enum fault_result mm_unshare(struct mm *mm, struct vm_area *a, uint64_t va,
 	pte_t pte = ptep ? *ptep : 0;
 	if (!(pte & PTE_V) || !(pte & (PTE_COW | PTE_ZERO))) {
 		spin_unlock(&mm->pt_lock);
-		return pte & PTE_V ? FAULT_BUG : FAULT_STALE;
+		/* Gone meanwhile: look again. Anything else (a parked entry,
+		 * whose bit is PTE_COW's, or no mark at all) is broken. */
+		return pte ? FAULT_BUG : FAULT_STALE;
 	}
 	uint64_t old = pte_to_pa(pte);
 	if ((pte & PTE_COW) && frame_refcount(old) == 1) {

@@ -386,7 +386,9 @@ static int private_frame(struct mm *mm, struct vm_area *a, uint64_t va, uint64_t
 		spin_unlock(&mm->pt_lock);
 		enum fault_result r;
 		const char *rule;
-		if (!(pte & PTE_V)) {
+		if (pte && !(pte & PTE_V))
+			return -EFAULT;   /* parked where the area allows access: broken */
+		if (!pte) {
 			uint64_t frame;
 			int err = mm_private_frame_of(a, va, &frame);
 			if (err)

@@ -94,17 +94,28 @@ static uint64_t function_of(uint64_t pc)
 	return ksym_lookup(pc, &off) ? pc - off : 0;
 }
 
+/* The call instructions (unprivileged spec, RV64I and the C extension). */
+#define OPCODE_MASK     0x7fu      /* bits 6:0 of a 32-bit instruction */
+#define OPCODE_JAL      0x6fu
+#define OPCODE_JALR     0x67u
+#define RD_SHIFT        7
+#define REG_MASK        0x1fu
+#define REG_RA          1          /* x1 */
+#define C_JALR_MASK     0xf07fu    /* funct4, rs2 and op of a 16-bit instruction */
+#define C_JALR_MATCH    0x9002u    /* c.jalr: funct4 1001, rs2 0, op 10 (rs1 != 0) */
+#define C_RS1_MASK      0x0f80u    /* rs1; 0 would be c.ebreak */
+
 /* A call ends at ra: c.jalr (rd is ra) at ra - 2, or jal/jalr with rd = ra at ra - 4. */
 static bool after_call(uint64_t ra)
 {
 	if ((ra & 1) || !in_text(ra - 4) || !in_text(ra - 1))
 		return false;
 	uint16_t hi = *(const uint16_t *)(ra - 2), lo = *(const uint16_t *)(ra - 4);
-	if ((hi & 0xf07f) == 0x9002 && (hi & 0x0f80) != 0)
+	if ((hi & C_JALR_MASK) == C_JALR_MATCH && (hi & C_RS1_MASK) != 0)
 		return true;
 	uint32_t insn = (uint32_t)hi << 16 | lo;
-	uint32_t opcode = insn & 0x7f, rd = (insn >> 7) & 0x1f;
-	return (opcode == 0x6f || opcode == 0x67) && rd == 1;
+	uint32_t opcode = insn & OPCODE_MASK, rd = (insn >> RD_SHIFT) & REG_MASK;
+	return (opcode == OPCODE_JAL || opcode == OPCODE_JALR) && rd == REG_RA;
 }
 
 /*

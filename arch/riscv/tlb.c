@@ -114,32 +114,34 @@ void tlb_switch(struct tlb_space *s)
 	irq_pop_off();
 }
 
-void tlb_removed(struct tlb_space *s)
+/*
+ * A mapping of s went away: move its generation and, if this hart has s
+ * loaded, flush here. `one_page` with va: only that leaf changed, so a
+ * hart that was up to date but for this removal forgets just that page.
+ */
+static void removed(struct tlb_space *s, bool one_page, uint64_t va)
 {
 	uint64_t gen = __atomic_add_fetch(&s->gen, 1, __ATOMIC_ACQ_REL);
 	irq_push_off();
 	struct tlb_hart *h = &tlb_harts[this_hart_id()];
 	if (h->space == s) {
-		h->gen = gen;
-		sfence_vma_all();
-	}
-	irq_pop_off();
-}
-
-void tlb_removed_page(struct tlb_space *s, uint64_t va)
-{
-	uint64_t gen = __atomic_add_fetch(&s->gen, 1, __ATOMIC_ACQ_REL);
-	irq_push_off();
-	struct tlb_hart *h = &tlb_harts[this_hart_id()];
-	if (h->space == s) {
-		/* Up to date but for this removal: the page is all there is to forget. */
-		if (h->gen + 1 == gen)
+		if (one_page && h->gen + 1 == gen)
 			sfence_vma_addr(va);
 		else
 			sfence_vma_all();
 		h->gen = gen;
 	}
 	irq_pop_off();
+}
+
+void tlb_removed(struct tlb_space *s)
+{
+	removed(s, false, 0);
+}
+
+void tlb_removed_page(struct tlb_space *s, uint64_t va)
+{
+	removed(s, true, va);
 }
 
 bool tlb_loaded_here(const struct tlb_space *s)

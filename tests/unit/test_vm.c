@@ -255,6 +255,25 @@ static void pte_forbids_what_area_allows(void)
 	destroy_all_back(mm);
 }
 
+/*
+ * A parked entry (V clear, a frame kept) in an area that allows access is
+ * broken: PTE_PARKED is the bit PTE_COW uses, so a write must not read it
+ * as copy-on-write and retry for ever. A kernel write refuses it too.
+ */
+static void parked_where_allowed_is_a_bug(void)
+{
+	sim_reset();
+	struct mm *mm = mm_with_area(PROT_READ | PROT_WRITE);
+	struct fault_report rep;
+	CHECK(fault(mm, AREA, FAULT_WRITE) == FAULT_OK);
+	pte_t *e = pt_walk(mm->tlb.root, AREA, false);
+	*e = pa_to_pte(pte_to_pa(*e)) | PTE_PARKED;
+	CHECK(mm_fault(mm, AREA, FAULT_WRITE, 0x3000, &rep) == FAULT_BUG);
+	CHECK(mm_fault(mm, AREA, FAULT_READ, 0x3000, &rep) == FAULT_BUG);
+	CHECK(mm_write(mm, AREA, "x", 1) == -EFAULT);
+	destroy_all_back(mm);
+}
+
 /* ---- fault-around ---- */
 
 static void faultaround_stops_at_area_end(void)
@@ -1126,6 +1145,7 @@ int main(void)
 	RUN(stale_record_forgotten_on_remap);
 	RUN(stale_record_forgotten_on_protect);
 	RUN(pte_forbids_what_area_allows);
+	RUN(parked_where_allowed_is_a_bug);
 	RUN(faultaround_stops_at_area_end);
 	RUN(faultaround_stops_at_mapped_page);
 	RUN(faultaround_off_one_fault_per_page);
