@@ -287,16 +287,19 @@ static long console_read(int minor, uint64_t udst, size_t n)
 	if (err)
 		return err;
 	spin_lock(&cons.lock);
-	for (err = 0; !err && cons.r == cons.w; ) {
-		if (!reader_in_front())
+	for (;;) {   /* err is 0 here */
+		if (!reader_in_front()) {
 			err = -EIO;
-		else if (proc_killed(proc_current()))
+			break;
+		}
+		if (cons.r != cons.w)
+			break;
+		if (proc_killed(proc_current())) {
 			err = -EINTR;
-		else
-			proc_sleep(readers_chan(), &cons.lock);
+			break;
+		}
+		proc_sleep(readers_chan(), &cons.lock);
 	}
-	if (!err && !reader_in_front())
-		err = -EIO;   /* input was there at once: the same rule */
 	if (err) {
 		spin_unlock(&cons.lock);
 		sleep_unlock(&cons_readers);

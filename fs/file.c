@@ -227,11 +227,8 @@ long file_write(struct file *f, uint64_t usrc, size_t n)
 	if (inode_io_lock_killable(f->ip))
 		return -EINTR;
 	/* The io lock keeps other writes and truncations out: the end stays put. */
-	if (f->append) {
-		inode_lock(f->ip);
-		f->off = f->ip->size;
-		inode_unlock(f->ip);
-	}
+	if (f->append)
+		f->off = inode_size(f->ip);
 	long r = inode_write_user(f->ip, usrc, f->off, n);
 	if (r > 0)
 		f->off += (uint64_t)r;

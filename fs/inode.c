@@ -310,8 +310,6 @@ long inode_writei(struct inode *ip, const void *src, uint64_t off, size_t n)
  * writes through open files out, so the whole call is still one step for
  * them; nothing mm calls takes ip->io.
  */
-/* What a hole reads as, for inode_read_user. */
-static const uint8_t zero_page[PAGE_SIZE];
 
 /*
  * A page at a time, straight from the file's frame (a hole: zeros): the

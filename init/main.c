@@ -136,8 +136,7 @@ enum bootarg_form {
 	BOOTARG_SIZE,     /* bytes, or with K or M */
 	BOOTARG_PATH,     /* an absolute path */
 	BOOTARG_CHOICE,   /* one of the words in `choices` */
-	BOOTARG_OWN,      /* checked by its own parser, which warns itself */
-	BOOTARG_TEXT,     /* any text */
+	BOOTARG_ANY,      /* any text: init.args, or a value whose own parser warns (fail.frame) */
 };
 
 static const struct bootarg_key {
@@ -146,7 +145,7 @@ static const struct bootarg_key {
 	const char       *choices;   /* BOOTARG_CHOICE: "a|b" */
 } bootarg_keys[] = {
 	{ "init",           BOOTARG_PATH,   0 },
-	{ "init.args",      BOOTARG_TEXT,   0 },
+	{ "init.args",      BOOTARG_ANY,    0 },
 	{ "test",           BOOTARG_SWITCH, 0 },
 	{ "selftest",       BOOTARG_SWITCH, 0 },
 	{ "mm.eager",       BOOTARG_SWITCH, 0 },
@@ -158,7 +157,7 @@ static const struct bootarg_key {
 	{ "test.panic",     BOOTARG_SWITCH, 0 },
 	{ "test.kstack",    BOOTARG_SWITCH, 0 },
 	{ "test.copyfault", BOOTARG_CHOICE, "kernel|irqoff" },
-	{ "fail.frame",     BOOTARG_OWN,    0 },
+	{ "fail.frame",     BOOTARG_ANY,    0 },
 	{ "lockup",         BOOTARG_NUMBER, 0 },
 	{ "test.lockup",    BOOTARG_SWITCH, 0 },
 };
@@ -170,8 +169,7 @@ static const char *const bootarg_form_text[] = {
 	[BOOTARG_SIZE]   = "a size (bytes, or a number with K or M)",
 	[BOOTARG_PATH]   = "a path starting with /",
 	[BOOTARG_CHOICE] = "one of",
-	[BOOTARG_OWN]    = "",
-	[BOOTARG_TEXT]   = "",
+	[BOOTARG_ANY]    = "",
 };
 
 /* Is v one of the '|'-separated words of choices? */
@@ -198,8 +196,7 @@ static bool value_ok(const struct bootarg_key *k, const char *v)
 	case BOOTARG_SIZE:   return parse_size(v, &size);
 	case BOOTARG_PATH:   return v[0] == '/' && strlen(v) < BOOTARG_PATH_MAX;
 	case BOOTARG_CHOICE: return is_choice(v, k->choices);
-	case BOOTARG_OWN:    return true;
-	case BOOTARG_TEXT:   return true;
+	case BOOTARG_ANY:    return true;
 	}
 	return false;
 }
