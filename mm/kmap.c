@@ -25,6 +25,7 @@
 #include "mm/pt.h"
 #include "mm/physmap.h"
 #include "arch/riscv/fdt.h"
+#include "arch/riscv/panic.h"
 #include "arch/riscv/sv39.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -139,5 +140,6 @@ uint64_t mm_kstack_map(int slot)
 		if (!pa || pt_map(kernel_root, va, pa, PTE_R | PTE_W | PTE_G | PTE_A | PTE_D))
 			return 0;
 	}
+	backtrace_kstack_mapped(base + KSTACK_SIZE);
 	return base + KSTACK_SIZE;
 }

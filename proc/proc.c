@@ -263,20 +263,32 @@ int proc_wait(uint64_t ustatus)
 	}
 }
 
+/* Has p started and not yet exited? Caller holds p->lock. */
+static bool live(const struct proc *p)
+{
+	return p->state != P_UNUSED && p->state != P_ZOMBIE;
+}
+
+/* Mark p killed; a sleeper wakes to see it. Caller holds p->lock. */
+static void kill_locked(struct proc *p)
+{
+	p->killed = true;
+	if (p->state == P_SLEEPING)
+		p->state = P_RUNNABLE;
+}
+
 int proc_kill(int pid)
 {
 	if (pid <= 0)
 		return -ESRCH;
 	for (struct proc *p = procs; p < &procs[NPROC]; p++) {
 		spin_lock(&p->lock);
-		if (p->pid == pid && p->state != P_UNUSED && p->state != P_ZOMBIE) {
+		if (p->pid == pid && live(p)) {
 			if (p == init_proc) {   /* init reaps everyone: it cannot go */
 				spin_unlock(&p->lock);
 				return -EPERM;
 			}
-			p->killed = true;
-			if (p->state == P_SLEEPING)
-				p->state = P_RUNNABLE;
+			kill_locked(p);
 			spin_unlock(&p->lock);
 			return 0;
 		}
@@ -333,7 +345,7 @@ bool proc_group_alive(int pgid)
 {
 	for (struct proc *p = procs; p < &procs[NPROC]; p++) {
 		spin_lock(&p->lock);
-		bool member = p->pgid == pgid && p->state != P_UNUSED && p->state != P_ZOMBIE;
+		bool member = p->pgid == pgid && live(p);
 		spin_unlock(&p->lock);
 		if (member)
 			return true;
@@ -348,11 +360,8 @@ int proc_kill_group(int pgid)
 		return 0;
 	for (struct proc *p = procs; p < &procs[NPROC]; p++) {
 		spin_lock(&p->lock);
-		if (p->pgid == pgid && p != init_proc &&
-		    p->state != P_UNUSED && p->state != P_ZOMBIE) {
-			p->killed = true;
-			if (p->state == P_SLEEPING)
-				p->state = P_RUNNABLE;
+		if (p->pgid == pgid && p != init_proc && live(p)) {
+			kill_locked(p);
 			killed++;
 		}
 		spin_unlock(&p->lock);

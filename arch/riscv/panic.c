@@ -123,10 +123,18 @@ static bool after_call(uint64_t ra)
  * half of its slot, or the kernel image (boot and emergency stacks are
  * in its .bss). Anything else (a smashed fp): none.
  */
+static uint64_t kstacks_top;   /* [I] the end of the highest mapped kernel-stack slot */
+
+void backtrace_kstack_mapped(uint64_t top)
+{
+	if (top > kstacks_top)
+		kstacks_top = top;
+}
+
 static void stack_of(uint64_t fp, struct unwind_ops *ops)
 {
 	ops->stack_lo = ops->stack_hi = 0;
-	if (fp - 1 >= KSTACK_REGION) {
+	if (fp - 1 >= KSTACK_REGION && fp <= kstacks_top) {
 		uint64_t slot = (fp - 1) & ~(KSTACK_SLOT_SIZE - 1);
 		ops->stack_lo = slot + KSTACK_GUARD_SIZE;
 		ops->stack_hi = slot + KSTACK_SLOT_SIZE;
@@ -140,10 +148,12 @@ void backtrace(uint64_t pc, uint64_t ra, uint64_t fp)
 {
 	uint64_t pcs[MAX_FRAMES];
 	struct unwind_ops ops = { .function_of = function_of, .after_call = after_call };
+	/* pc first: if the walk itself faults, the report has said where. */
+	printf("backtrace:\n");
+	print_frame(0, pc);
 	stack_of(fp, &ops);
 	int n = unwind(pc, ra, fp, pcs, MAX_FRAMES, &ops);
-	printf("backtrace:\n");
-	for (int i = 0; i < n; i++)
+	for (int i = 1; i < n; i++)
 		print_frame(i, pcs[i]);
 }
 
@@ -175,7 +185,7 @@ static void panic_enter(void)
 	if (!__atomic_compare_exchange_n(&panic_owner, &expected, this_hart_id(),
 					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		if (expected == this_hart_id()) {   /* we faulted while reporting */
-			static const char msg[] = "\npanic: a fault while reporting the panic above\n";
+			static const char msg[] = "\npanic: a fault or panic while reporting the panic above\n";
 			uart_write_unlocked(msg, sizeof(msg) - 1);
 			sbi_shutdown(1);
 		}

@@ -30,6 +30,13 @@ void backtrace(uint64_t pc, uint64_t ra, uint64_t fp);
 void warn_backtrace(uint64_t pc, uint64_t ra, uint64_t fp, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/*
+ * The kernel-stack slot ending at top is mapped (mm, as it maps each
+ * process slot's stack, in slot order): a backtrace may read the slots
+ * below top, and no other part of the kernel-stack region.
+ */
+void backtrace_kstack_mapped(uint64_t top);
+
 /* Name of the function containing pc, and pc's offset into it. */
 const char *ksym_lookup(uint64_t pc, uint64_t *offset);
 

@@ -33,7 +33,9 @@ struct unwind_ops {
  * interrupt lands where the frame chain does not yet (or no longer) name
  * the caller: in a function's prologue before it sets fp, or in its
  * epilogue after it restored fp. There the caller is only in ra, and a
- * walk from fp alone would skip it.
+ * walk from fp alone would skip it. A heuristic: a function that saved
+ * ra and then used it as a scratch register for a code address just
+ * after a call may show one frame too many.
  */
 int unwind(uint64_t pc, uint64_t ra, uint64_t fp, uint64_t *pcs, int max,
 	   const struct unwind_ops *ops);
